@@ -1,0 +1,1 @@
+"""BVCT: case management for internal political protection work."""

@@ -1,0 +1,144 @@
+"""The one module that decides access.
+
+Two layers, both here:
+* route level: `routes.ROUTE_POLICY` says which roles may call each URL (enforced for every
+  request by `middleware.RoutePolicyMiddleware`, failing closed for an unlisted route);
+* object level: the `can_<verb>_<noun>` predicates and the `<noun>s_visible_to` scoped querysets
+  below. Views, API endpoints, searches, exports and counts fetch through them, so an object out of
+  the actor's jurisdiction answers 404 exactly like a missing one.
+
+Jurisdiction = the subtree of the actor's node. Clearance = highest classification they may read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from bvct.accounts.models import RoleCode, User
+from bvct.orgs.models import OrgUnit
+
+if TYPE_CHECKING:
+    from bvct.audit.models import AuditEvent
+
+STAFF_ROLES = frozenset(
+    {
+        RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR,
+        RoleCode.REGISTRAR, RoleCode.AUDITOR, RoleCode.ADMIN,
+    }
+)
+ALL_ROLES = STAFF_ROLES | {RoleCode.MEMBER}
+# Roles that may read people's dossiers. Admin and auditor are deliberately absent.
+DOSSIER_ROLES = frozenset(
+    {RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR}
+)
+
+
+def is_staff_user(actor: User) -> bool:
+    return actor.is_active and actor.org_unit_id is not None and bool(
+        actor.role_codes & STAFF_ROLES
+    )
+
+
+def jurisdiction_root(actor: User) -> OrgUnit | None:
+    """The actor's node, or None when they have no jurisdiction at all."""
+    if not actor.is_authenticated or not actor.is_active or actor.org_unit_id is None:
+        return None
+    return actor.org_unit
+
+
+def in_jurisdiction(actor: User, org_unit: OrgUnit | None) -> bool:
+    root = jurisdiction_root(actor)
+    return root is not None and org_unit is not None and root.contains(org_unit)
+
+
+def jurisdiction_filter(actor: User, prefix: str = "") -> Q:
+    """Q restricting rows whose org unit (reached through `prefix`) is in the actor's subtree.
+
+    `prefix` is the lookup path to an OrgUnit, e.g. "org_unit__" or "" for OrgUnit itself. An
+    actor without jurisdiction gets a filter that matches nothing.
+    """
+    root = jurisdiction_root(actor)
+    if root is None:
+        return Q(pk__in=[])
+    return OrgUnit.subtree_filter(root.path, prefix=prefix)
+
+
+def has_clearance(actor: User, level: int) -> bool:
+    return actor.is_active and actor.clearance >= level
+
+
+# --- organisation tree ------------------------------------------------------------------------
+
+
+def org_units_visible_to(actor: User) -> QuerySet[OrgUnit]:
+    if not is_staff_user(actor):
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(jurisdiction_filter(actor))
+
+
+def can_view_org_unit(actor: User, org_unit: OrgUnit) -> bool:
+    return is_staff_user(actor) and in_jurisdiction(actor, org_unit)
+
+
+def can_manage_org_unit(actor: User, org_unit: OrgUnit) -> bool:
+    """Add children, rename, merge: administrators, inside their own subtree."""
+    return can_view_org_unit(actor, org_unit) and actor.has_role(RoleCode.ADMIN)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def users_visible_to(actor: User) -> QuerySet[User]:
+    if not (is_staff_user(actor) and actor.has_role(RoleCode.ADMIN)):
+        return User.objects.none()
+    return User.objects.filter(jurisdiction_filter(actor, prefix="org_unit__"))
+
+
+def can_manage_user(actor: User, user: User) -> bool:
+    return (
+        is_staff_user(actor)
+        and actor.has_role(RoleCode.ADMIN)
+        and user.org_unit is not None
+        and in_jurisdiction(actor, user.org_unit)
+    )
+
+
+# --- audit log --------------------------------------------------------------------------------
+
+
+def can_view_audit_log(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(RoleCode.AUDITOR)
+
+
+def audit_events_visible_to(actor: User) -> QuerySet[AuditEvent]:
+    """Events about the auditor's subtree (events with no unit are national: root auditors only)."""
+    from bvct.audit.models import AuditEvent
+
+    if not can_view_audit_log(actor):
+        return AuditEvent.objects.none()
+    root = jurisdiction_root(actor)
+    assert root is not None  # noqa: S101 (guaranteed by can_view_audit_log)
+    scoped = jurisdiction_filter(actor, prefix="org_unit__")
+    if root.is_root():
+        scoped |= Q(org_unit__isnull=True)
+    return AuditEvent.objects.filter(scoped)
+
+
+# --- working-day calendar -------------------------------------------------------------------
+
+
+def can_view_calendar(actor: User) -> bool:
+    return actor.is_authenticated and actor.is_active
+
+
+def can_edit_calendar(actor: User) -> bool:
+    """The calendar is national: only administrators at the root node edit it."""
+    root = jurisdiction_root(actor)
+    return (
+        is_staff_user(actor)
+        and actor.has_role(RoleCode.ADMIN)
+        and root is not None
+        and root.is_root()
+    )

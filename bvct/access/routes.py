@@ -1,0 +1,86 @@
+"""Declarative route policy: every named URL pattern and API operation has exactly one entry.
+
+`RoutePolicyMiddleware` enforces the role part for every request and refuses (403) any route
+that is missing here; object-level scoping happens in selectors through `policy`. The policy
+matrix test (`bvct/access/tests/test_policy_matrix.py`) enumerates every URL pattern, fails when one
+has no entry, and checks each role × relation (same node, descendant, ancestor, sibling, other
+province) against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bvct.access.policy import ALL_ROLES, STAFF_ROLES
+from bvct.accounts.models import RoleCode
+
+A = RoleCode
+IN_SUBTREE = frozenset({"same", "descendant"})
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    """Who may call a route.
+
+    roles:     roles of which the user needs at least one; ignored when `public`.
+    public:    reachable without logging in.
+    target:    kind of object the URL's `pk` addresses ("org_unit", "user", "audit_event",
+               "override"), or None. Object-level visibility of targets follows `relations`.
+    relations: relations of the target to the user's node that are allowed.
+    root_only: only users whose node is the root of the tree (national settings).
+    methods:   HTTP methods the matrix test exercises (POST bodies are empty: never a change).
+    """
+
+    roles: frozenset[str] = field(default_factory=frozenset)
+    public: bool = False
+    target: str | None = None
+    relations: frozenset[str] = IN_SUBTREE
+    root_only: bool = False
+    methods: tuple[str, ...] = ("GET",)
+
+
+PUBLIC = RoutePolicy(public=True)
+ANY_USER = RoutePolicy(roles=ALL_ROLES)
+STAFF = RoutePolicy(roles=STAFF_ROLES)
+ADMIN = frozenset({A.ADMIN})
+AUDITOR = frozenset({A.AUDITOR})
+
+ROUTE_POLICY: dict[str, RoutePolicy] = {
+    # core
+    "core:home": ANY_USER,
+    "core:healthz": PUBLIC,
+    "set_language": RoutePolicy(public=True, methods=("POST",)),
+    # accounts
+    "accounts:login": PUBLIC,
+    "accounts:logout": RoutePolicy(roles=ALL_ROLES, methods=("POST",)),
+    "accounts:password-change": ANY_USER,
+    "accounts:user-list": RoutePolicy(roles=ADMIN),
+    "accounts:user-create": RoutePolicy(roles=ADMIN, methods=("GET", "POST")),
+    "accounts:user-update": RoutePolicy(roles=ADMIN, target="user", methods=("GET", "POST")),
+    # organisation tree
+    "orgs:unit-list": STAFF,
+    "orgs:unit-search": STAFF,
+    "orgs:unit-detail": RoutePolicy(roles=STAFF_ROLES, target="org_unit"),
+    "orgs:unit-children": RoutePolicy(roles=STAFF_ROLES, target="org_unit"),
+    "orgs:unit-create": RoutePolicy(roles=ADMIN, target="org_unit", methods=("GET", "POST")),
+    "orgs:unit-update": RoutePolicy(roles=ADMIN, target="org_unit", methods=("GET", "POST")),
+    "orgs:unit-merge": RoutePolicy(roles=ADMIN, target="org_unit", methods=("GET", "POST")),
+    # audit log
+    "audit:event-list": RoutePolicy(roles=AUDITOR),
+    "audit:event-detail": RoutePolicy(roles=AUDITOR, target="audit_event"),
+    "audit:chain-verify": RoutePolicy(roles=AUDITOR, methods=("GET", "POST")),
+    # working-day calendar
+    "workdays:calendar": ANY_USER,
+    "workdays:override-create": RoutePolicy(roles=ADMIN, root_only=True, methods=("GET", "POST")),
+    "workdays:override-delete": RoutePolicy(
+        roles=ADMIN, root_only=True, target="override", relations=frozenset({"any"}),
+        methods=("POST",),
+    ),
+    # REST API
+    "api:schema": ANY_USER,
+    "api:me": ANY_USER,
+    "api:orgunit-list": STAFF,
+    "api:orgunit-detail": RoutePolicy(roles=STAFF_ROLES, target="org_unit"),
+    "api:auditevent-list": RoutePolicy(roles=AUDITOR),
+    "api:working-days": ANY_USER,
+}

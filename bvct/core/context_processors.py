@@ -1,0 +1,54 @@
+"""Navigation for the shell: the areas a user may open, and those still to come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bvct.access.routes import ROUTE_POLICY
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str | None
+    active: bool = False
+
+
+# (label, url name or None for an area still to come)
+_AREAS: list[tuple[Promise, str | None]] = [
+    (_("Home"), "core:home"),
+    (_("Organisation tree"), "orgs:unit-list"),
+    (_("People"), None),
+    (_("Cases"), None),
+    (_("Verification requests"), None),
+    (_("Inspections"), None),
+    (_("Reports"), None),
+    (_("Calendar"), "workdays:calendar"),
+    (_("Users"), "accounts:user-list"),
+    (_("Audit log"), "audit:event-list"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    current_app = current.split(":", 1)[0]
+    items: list[NavItem] = []
+    for label, name in _AREAS:
+        if name is None:
+            items.append(NavItem(label, None))
+            continue
+        policy = ROUTE_POLICY[name]
+        if not user.has_role(*policy.roles):
+            continue
+        active = current == name or (name != "core:home" and current_app == name.split(":")[0])
+        items.append(NavItem(label, reverse(name), active))
+    return {"nav_items": items}

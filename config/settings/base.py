@@ -1,0 +1,218 @@
+"""BVCT settings. Complete and environment-driven; production is configured through the environment.
+
+Variables (all optional in development mode):
+  BVCT_MODE              development (default) or production
+  SECRET_KEY / SECRET_KEY_FILE
+  DATABASE_URL           default: SQLite at var/bvct.sqlite3
+  ALLOWED_HOSTS          comma-separated
+  BVCT_DEBUG             default: true in development, always false in production
+  BVCT_VAR_DIR           where SQLite, keys and uploads live (default: ./var)
+  AUDIT_SIGNING_KEY_FILE Ed25519 private key (PEM) that signs audit checkpoints
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("BVCT_VAR_DIR", str(BASE_DIR / "var")))
+
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 (refused in production)
+
+BVCT_MODE = env_str("BVCT_MODE", "development").strip().lower()
+if BVCT_MODE not in {"development", "production"}:
+    msg = f"BVCT_MODE must be 'development' or 'production', not {BVCT_MODE!r}"
+    raise ImproperlyConfigured(msg)
+IS_PRODUCTION = BVCT_MODE == "production"
+
+SECRET_KEY = env_secret("SECRET_KEY", "" if IS_PRODUCTION else DEV_SECRET_KEY)
+DEBUG = False if IS_PRODUCTION else env_bool("BVCT_DEBUG", default=True)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost"])
+AUDIT_SIGNING_KEY_FILE = Path(
+    env_str("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem"))
+)
+SITE_NAME = env_str("BVCT_SITE_NAME", "BVCT")
+
+
+def _refuse_unsafe_production() -> None:
+    problems: list[str] = []
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY is missing (set SECRET_KEY or SECRET_KEY_FILE)")
+    elif SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: PLR2004
+        problems.append("SECRET_KEY is the development default or shorter than 50 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is missing (comma-separated host names)")
+    if not env_str("DATABASE_URL"):
+        problems.append("DATABASE_URL is missing (production runs on PostgreSQL)")
+    if not env_str("AUDIT_SIGNING_KEY_FILE"):
+        problems.append("AUDIT_SIGNING_KEY_FILE is missing (Ed25519 key that signs audit checkpoints)")
+    if problems:
+        raise ImproperlyConfigured("Production mode refuses to start: " + "; ".join(problems))
+
+
+if IS_PRODUCTION:
+    _refuse_unsafe_production()
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "rest_framework",
+    "drf_spectacular",
+    "treebeard",
+    "django_tasks",
+    "django_tasks_db",
+    "bvct.core",
+    "bvct.orgs",
+    "bvct.accounts",
+    "bvct.access",
+    "bvct.audit",
+    "bvct.workdays",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bvct.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bvct.access.middleware.RoutePolicyMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bvct.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env_str("DATABASE_URL")
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            config.setdefault("OPTIONS", {})
+            config["CONN_HEALTH_CHECKS"] = True
+        return config
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("BVCT_SQLITE_PATH", str(VAR_DIR / "bvct.sqlite3")),
+        "OPTIONS": {
+            "init_command": (
+                "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; "
+                "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "bvct" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+FORMAT_MODULE_PATH = ["bvct.core.formats"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_AGE = env_int("BVCT_SESSION_SECONDS", 60 * 60 * 12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "bvct.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BVCT API",
+    "DESCRIPTION": "BVCT REST API. Every endpoint applies the same jurisdiction rules as the UI.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BVCT_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

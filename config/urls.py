@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("bvct.core.urls")),
+    path("accounts/", include("bvct.accounts.urls")),
+    path("orgs/", include("bvct.orgs.urls")),
+    path("audit/", include("bvct.audit.urls")),
+    path("calendar/", include("bvct.workdays.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("config.api_urls")),
+]

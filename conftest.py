@@ -1,0 +1,60 @@
+"""Shared fixtures: a small tree with the relations the policy tests need, and actors on it.
+
+    root (Trung ương)
+    ├── prov_a (Tỉnh A)
+    │   ├── commune_a1 (Xã A1) ── grassroots_a1 (Chi bộ cơ sở) ── branch_a1 (Chi bộ)
+    │   └── commune_a2 (Xã A2)
+    └── prov_b (Tỉnh B)
+        └── commune_b1 (Xã B1)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bvct.orgs.models import OrgUnit
+from bvct.orgs.tests.factories import make_child, make_root
+
+
+@dataclass
+class Tree:
+    root: OrgUnit
+    prov_a: OrgUnit
+    commune_a1: OrgUnit
+    grassroots_a1: OrgUnit
+    branch_a1: OrgUnit
+    commune_a2: OrgUnit
+    prov_b: OrgUnit
+    commune_b1: OrgUnit
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    root = make_root(name="Trung ương", code="TW")
+    prov_a = make_child(root, name="Tỉnh A", code="T-A", kind="province")
+    prov_b = make_child(root, name="Tỉnh B", code="T-B", kind="province")
+    commune_a1 = make_child(prov_a, name="Xã A1", code="X-A1", kind="commune")
+    commune_a2 = make_child(prov_a, name="Xã A2", code="X-A2", kind="commune")
+    commune_b1 = make_child(prov_b, name="Xã B1", code="X-B1", kind="commune")
+    grassroots_a1 = make_child(commune_a1, name="Đảng bộ cơ sở A1", code="G-A1", kind="grassroots")
+    branch_a1 = make_child(grassroots_a1, name="Chi bộ A1", code="B-A1", kind="branch")
+    units = [root, prov_a, commune_a1, grassroots_a1, branch_a1, commune_a2, prov_b, commune_b1]
+    for unit in units:
+        unit.refresh_from_db()
+    return Tree(root, prov_a, commune_a1, grassroots_a1, branch_a1, commune_a2, prov_b, commune_b1)
+
+
+@pytest.fixture(autouse=True)
+def _audit_key(tmp_path: Path, settings: pytest.FixtureRequest) -> None:
+    """Each test signs audit checkpoints with its own throw-away key."""
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-signing-key.pem"  # type: ignore[attr-defined]
+
+
+def pytest_configure() -> None:
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
+    # a thread that has one unless told. Only the test process sets this.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
