@@ -90,19 +90,42 @@ def can_manage_org_unit(actor: User, org_unit: OrgUnit) -> bool:
 # --- users ------------------------------------------------------------------------------------
 
 
+def is_user_admin(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(RoleCode.ADMIN)
+
+
+def is_national_user_admin(actor: User) -> bool:
+    """An administrator at the root node: also manages users not yet placed in any node."""
+    root = jurisdiction_root(actor)
+    return is_user_admin(actor) and root is not None and root.is_root()
+
+
 def users_visible_to(actor: User) -> QuerySet[User]:
-    if not (is_staff_user(actor) and actor.has_role(RoleCode.ADMIN)):
+    """Users in the admin's subtree; national administrators also see users with no node."""
+    if not is_user_admin(actor):
         return User.objects.none()
-    return User.objects.filter(jurisdiction_filter(actor, prefix="org_unit__"))
+    scoped = jurisdiction_filter(actor, prefix="org_unit__")
+    if is_national_user_admin(actor):
+        scoped |= Q(org_unit__isnull=True)
+    return User.objects.filter(scoped)
 
 
 def can_manage_user(actor: User, user: User) -> bool:
-    return (
-        is_staff_user(actor)
-        and actor.has_role(RoleCode.ADMIN)
-        and user.org_unit is not None
-        and in_jurisdiction(actor, user.org_unit)
-    )
+    if user.org_unit is None:
+        return is_national_user_admin(actor)
+    return is_user_admin(actor) and in_jurisdiction(actor, user.org_unit)
+
+
+def can_place_user_in(actor: User, org_unit: OrgUnit | None) -> bool:
+    """May the admin put a user in `org_unit` (None: no node, national administrators only)?"""
+    if org_unit is None:
+        return is_national_user_admin(actor)
+    return is_user_admin(actor) and in_jurisdiction(actor, org_unit)
+
+
+def can_grant_clearance(actor: User, level: int) -> bool:
+    """Administrators grant clearances up to their own, never above."""
+    return is_user_admin(actor) and actor.clearance >= level
 
 
 # --- audit log --------------------------------------------------------------------------------

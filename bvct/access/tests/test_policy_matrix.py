@@ -1,0 +1,194 @@
+"""The policy matrix: every URL pattern × role × relation of the user's node to the object.
+
+The expected outcome is computed from the declarative table `bvct.access.routes.ROUTE_POLICY`,
+never written by hand here, and the actual outcome comes from real requests through the whole
+middleware stack. A route without a table entry (or an entry without a route) fails the build.
+
+Actor placement (see conftest.Tree): the actor's node is `commune_a1`, so
+    same → commune_a1, descendant → grassroots_a1, ancestor → prov_a,
+    sibling → commune_a2, other_province → commune_b1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bvct.access.routes import ROUTE_POLICY, RoutePolicy
+from bvct.accounts.models import RoleCode, User
+from bvct.accounts.tests.factories import make_user
+from bvct.audit.models import AuditEvent
+from bvct.audit.services import audit_record
+from bvct.orgs.models import OrgUnit
+from bvct.workdays.models import WorkdayOverride
+from conftest import Tree
+
+RELATIONS = ("same", "descendant", "ancestor", "sibling", "other_province")
+ACTORS = (*[role.value for role in RoleCode], "anonymous")
+
+
+def iter_named_routes(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_named_routes(pattern.url_patterns, prefix)
+        else:
+            yield f"{namespace}{pattern.name}" if pattern.name else "", pattern
+
+
+def node_for(tree: Tree, relation: str) -> OrgUnit:
+    return {
+        "same": tree.commune_a1,
+        "descendant": tree.grassroots_a1,
+        "ancestor": tree.prov_a,
+        "sibling": tree.commune_a2,
+        "other_province": tree.commune_b1,
+        "any": tree.commune_a1,
+    }[relation]
+
+
+def _target_user(tree: Tree, relation: str) -> int:
+    user = make_user(org_unit=node_for(tree, relation), roles=(RoleCode.CLERK,))
+    return user.pk
+
+
+def _target_org(tree: Tree, relation: str) -> int:
+    return node_for(tree, relation).pk
+
+
+def _target_event(tree: Tree, relation: str) -> int:
+    return audit_record(actor=None, action="test.matrix", org_unit=node_for(tree, relation)).pk
+
+
+def _target_override(tree: Tree, relation: str) -> int:
+    admin = make_user(org_unit=tree.root, roles=(RoleCode.ADMIN,))
+    override = WorkdayOverride.objects.create(
+        date=dt.date(2031, 3, 5), kind=WorkdayOverride.Kind.DAY_OFF, reason="matrix",
+        created_by=admin,
+    )
+    return override.pk
+
+
+TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
+    "org_unit": _target_org,
+    "user": _target_user,
+    "audit_event": _target_event,
+    "override": _target_override,
+}
+
+
+def expected(policy: RoutePolicy, actor: str, relation: str | None, *, at_root: bool) -> str:
+    """'allow', 'login' (sent to log in), 'forbidden' (403) or 'not_found' (404)."""
+    if policy.public:
+        return "allow"
+    if actor == "anonymous":
+        return "login"
+    if actor not in policy.roles or (policy.root_only and not at_root):
+        return "forbidden"
+    if relation is not None and "any" not in policy.relations and (
+        relation not in policy.relations
+    ):
+        return "not_found"
+    return "allow"
+
+
+def observed(response: Any, *, is_api: bool) -> str:
+    status = response.status_code
+    if status == 404:  # noqa: PLR2004
+        return "not_found"
+    if status == 403:  # noqa: PLR2004
+        return "forbidden"
+    if status == 401 and is_api:  # noqa: PLR2004
+        return "login"
+    if status == 302 and "/accounts/login/" in response["Location"]:  # noqa: PLR2004
+        return "login"
+    if status in {200, 201, 204, 302, 400, 405}:
+        return "allow"
+    return f"unexpected {status}"
+
+
+def test_every_route_has_exactly_one_policy_entry() -> None:
+    # given every named URL pattern of the project
+    names = [name for name, _ in iter_named_routes() if not name.startswith("djdt")]
+    # then every pattern is named, has a policy, and every policy names a real route
+    assert "" not in names, "every URL pattern must be named (and so be in ROUTE_POLICY)"
+    assert sorted(set(names) - set(ROUTE_POLICY)) == []
+    assert sorted(set(ROUTE_POLICY) - set(names)) == []
+
+
+def test_api_operations_are_all_listed() -> None:
+    # every HTTP method an API view accepts is exercised by the matrix
+    for name, pattern in iter_named_routes():
+        cls = getattr(pattern.callback, "cls", None)
+        if not name.startswith("api:") or cls is None:
+            continue
+        accepted = {m.upper() for m in cls.http_method_names if hasattr(cls, m)} - {
+            "HEAD", "OPTIONS"
+        }
+        if name == "api:schema":
+            accepted = {"GET"}
+        assert accepted <= set(ROUTE_POLICY[name].methods), name
+
+
+@pytest.mark.parametrize("route_name", sorted(ROUTE_POLICY))
+def test_policy_matrix(route_name: str, tree: Tree) -> None:
+    policy = ROUTE_POLICY[route_name]
+    relations: tuple[str | None, ...]
+    if policy.target is None:
+        relations = (None,)
+    elif "any" in policy.relations:
+        relations = ("any",)
+    else:
+        relations = RELATIONS
+    failures: list[str] = []
+    for actor in ACTORS:
+        user: User | None = None
+        if actor != "anonymous":
+            user = make_user(org_unit=tree.commune_a1, roles=(actor,), clearance=3)
+        for relation in relations:
+            for method in policy.methods:
+                kwargs = {}
+                if policy.target is not None and relation is not None:
+                    kwargs = {"pk": TARGET_BUILDERS[policy.target](tree, relation)}
+                url = reverse(route_name, kwargs=kwargs)
+                client = Client()
+                if user is not None:
+                    client.force_login(user)
+                events_before = AuditEvent.objects.count()
+                response = client.generic(method, url, HTTP_ACCEPT="text/html")
+                want = expected(policy, actor, relation, at_root=False)
+                got = observed(response, is_api=url.startswith("/api/"))
+                if want != got:
+                    failures.append(f"{method} {url} as {actor} ({relation}): want {want}, got {got}")
+                if want in {"forbidden", "not_found", "login"} and (
+                    AuditEvent.objects.count() != events_before
+                ):
+                    failures.append(f"{method} {url} as {actor}: denied but wrote an audit event")
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    "route_name", sorted(name for name, p in ROUTE_POLICY.items() if p.root_only)
+)
+def test_root_only_routes_open_to_root_users_with_the_role(route_name: str, tree: Tree) -> None:
+    # given an actor with the role at the root node
+    policy = ROUTE_POLICY[route_name]
+    role = sorted(policy.roles)[0]
+    user = make_user(org_unit=tree.root, roles=(role,))
+    client = Client()
+    client.force_login(user)
+    kwargs = {}
+    if policy.target is not None:
+        kwargs = {"pk": TARGET_BUILDERS[policy.target](tree, "any")}
+    # when
+    response = client.generic(policy.methods[0], reverse(route_name, kwargs=kwargs))
+    # then
+    assert observed(response, is_api=False) == expected(policy, role, None, at_root=True)
+    assert observed(response, is_api=False) == "allow"
