@@ -1,11 +1,11 @@
 """Shared fixtures: a small tree with the relations the policy tests need, and actors on it.
 
-    root (Trung ương)
-    ├── prov_a (Tỉnh A)
-    │   ├── commune_a1 (Xã A1) ── grassroots_a1 (Chi bộ cơ sở) ── branch_a1 (Chi bộ)
-    │   └── commune_a2 (Xã A2)
-    └── prov_b (Tỉnh B)
-        └── commune_b1 (Xã B1)
+root (Trung ương)
+├── prov_a (Tỉnh A)
+│   ├── commune_a1 (Xã A1) ── grassroots_a1 (Chi bộ cơ sở) ── branch_a1 (Chi bộ)
+│   └── commune_a2 (Xã A2)
+└── prov_b (Tỉnh B)
+    └── commune_b1 (Xã B1)
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             execute_from_command_line(args)
         except OperationalError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            text = str(exc).strip()
+            first_line = text.splitlines()[0] if text else type(exc).__name__
             print(
                 f"bvct: cannot reach the database {_database_label()}: {first_line}",
                 file=sys.stderr,

@@ -23,15 +23,24 @@ def run_bvct(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
     base.update(env)
     return subprocess.run(  # noqa: S603 (fixed argv, our own CLI)
         [sys.executable, "-m", "bvct.cli", *args],
-        capture_output=True, text=True, env=base, cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
 
 
 def test_production_refuses_missing_secret_key_and_names_it(tmp_path: Path) -> None:
     # given production mode and no secret key
-    env = {"BVCT_MODE": "production", "BVCT_VAR_DIR": str(tmp_path),
-           "ALLOWED_HOSTS": "bvct.example", "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
-           "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem")}
+    env = {
+        "BVCT_MODE": "production",
+        "BVCT_VAR_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "bvct.example",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+    }
     # when
     result = run_bvct("check", env=env)
     # then
@@ -41,10 +50,14 @@ def test_production_refuses_missing_secret_key_and_names_it(tmp_path: Path) -> N
 
 
 def test_production_refuses_the_development_default_secret(tmp_path: Path) -> None:
-    env = {"BVCT_MODE": "production", "BVCT_VAR_DIR": str(tmp_path),
-           "SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production",
-           "ALLOWED_HOSTS": "bvct.example", "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
-           "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem")}
+    env = {
+        "BVCT_MODE": "production",
+        "BVCT_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production",
+        "ALLOWED_HOSTS": "bvct.example",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+    }
     result = run_bvct("check", env=env)
     assert result.returncode == 2
     assert "SECRET_KEY is the development default" in result.stderr
@@ -54,20 +67,28 @@ def test_production_names_every_missing_setting(tmp_path: Path) -> None:
     env = {"BVCT_MODE": "production", "BVCT_VAR_DIR": str(tmp_path), "SECRET_KEY": "x" * 60}
     result = run_bvct("check", env=env)
     assert result.returncode == 2
-    for name in ("ALLOWED_HOSTS is missing", "DATABASE_URL is missing",
-                 "AUDIT_SIGNING_KEY_FILE is missing"):
+    for name in (
+        "ALLOWED_HOSTS is missing",
+        "DATABASE_URL is missing",
+        "AUDIT_SIGNING_KEY_FILE is missing",
+    ):
         assert name in result.stderr
     assert "SECRET_KEY" not in result.stderr
 
 
 def test_secret_key_file_is_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
-    secret.write_text("k7Qz-" + "".join(chr(65 + (i * 7) % 26) for i in range(60)) + "\n",
-                      encoding="utf-8")
-    env = {"BVCT_MODE": "production", "BVCT_VAR_DIR": str(tmp_path),
-           "SECRET_KEY_FILE": str(secret), "ALLOWED_HOSTS": "bvct.example",
-           "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
-           "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem")}
+    secret.write_text(
+        "k7Qz-" + "".join(chr(65 + (i * 7) % 26) for i in range(60)) + "\n", encoding="utf-8"
+    )
+    env = {
+        "BVCT_MODE": "production",
+        "BVCT_VAR_DIR": str(tmp_path),
+        "SECRET_KEY_FILE": str(secret),
+        "ALLOWED_HOSTS": "bvct.example",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+    }
     result = run_bvct("check", "--deploy", "--fail-level", "CRITICAL", env=env)
     assert "SECRET_KEY is missing" not in result.stderr
     assert "security.W009" not in result.stderr  # Django's own check accepts the key read
@@ -76,8 +97,10 @@ def test_secret_key_file_is_read(tmp_path: Path) -> None:
 
 def test_unreachable_database_gives_one_line(tmp_path: Path) -> None:
     # given a PostgreSQL URL where nothing listens
-    env = {"BVCT_VAR_DIR": str(tmp_path),
-           "DATABASE_URL": "postgres://bvct:secret-password@127.0.0.1:9/bvct"}
+    env = {
+        "BVCT_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://bvct:secret-password@127.0.0.1:9/bvct",
+    }
     # when
     result = run_bvct("migrate", "--noinput", env=env)
     # then: one line, no traceback, no password
@@ -115,7 +138,8 @@ def test_sqlite_runs_with_wal_full_sync_and_immediate_transactions() -> None:
 def test_default_sqlite_file_uses_wal(tmp_path: Path) -> None:
     # a real file database (the test database is in memory, where WAL does not apply)
     result = run_bvct(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.db import connection; c = connection.cursor(); "
         "c.execute('PRAGMA journal_mode'); print('MODE=' + c.fetchone()[0]); "
         "print('NAME=' + connection.settings_dict['NAME'])",

@@ -37,7 +37,10 @@ def source_msgids(app: str, tmp_path: Path) -> set[str]:
         # the console script, not `python -m`: the app folder is the working directory and its
         # selectors.py / types.py must not shadow the standard library
         [str(Path(sys.executable).parent / "bvct"), "makemessages", "-l", "vi", "--no-location"],
-        cwd=copy, check=True, capture_output=True, timeout=120,
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     po = polib.pofile(str(copy / "locale" / "vi" / "LC_MESSAGES" / "django.po"))
     return {entry.msgid for entry in po if entry.msgid}

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from bvct.access.policy import jurisdiction_root
-from bvct.access.routes import ROUTE_POLICY
+from bvct.access.routes import ROUTE_POLICY, RoutePolicy
+from bvct.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +50,19 @@ class RoutePolicyMiddleware:
             return _deny(request, 403)
         if policy.public:
             return None
-        user = request.user
-        if not user.is_authenticated:
+        if not request.user.is_authenticated:
             if _is_api(request):
                 return _deny(request, 401)
             return redirect_to_login(request.get_full_path())
-        if not user.is_active or not user.has_role(*policy.roles):  # type: ignore[union-attr]
+        if not _role_allows(request.user, policy):
             return _deny(request, 403)
-        if policy.root_only:
-            root = jurisdiction_root(user)  # type: ignore[arg-type]
-            if root is None or not root.is_root():
-                return _deny(request, 403)
         return None
+
+
+def _role_allows(user: User, policy: RoutePolicy) -> bool:
+    if not user.is_active or not user.has_role(*policy.roles):
+        return False
+    if policy.root_only:
+        root = jurisdiction_root(user)
+        return root is not None and root.is_root()
+    return True

@@ -24,20 +24,23 @@ if TYPE_CHECKING:
 
 STAFF_ROLES = frozenset(
     {
-        RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR,
-        RoleCode.REGISTRAR, RoleCode.AUDITOR, RoleCode.ADMIN,
+        RoleCode.CLERK,
+        RoleCode.OFFICER,
+        RoleCode.APPROVER,
+        RoleCode.INSPECTOR,
+        RoleCode.REGISTRAR,
+        RoleCode.AUDITOR,
+        RoleCode.ADMIN,
     }
 )
 ALL_ROLES = STAFF_ROLES | {RoleCode.MEMBER}
 # Roles that may read people's dossiers. Admin and auditor are deliberately absent.
-DOSSIER_ROLES = frozenset(
-    {RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR}
-)
+DOSSIER_ROLES = frozenset({RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR})
 
 
 def is_staff_user(actor: User) -> bool:
-    return actor.is_active and actor.org_unit_id is not None and bool(
-        actor.role_codes & STAFF_ROLES
+    return (
+        actor.is_active and actor.org_unit_id is not None and bool(actor.role_codes & STAFF_ROLES)
     )
 
 
@@ -137,7 +140,7 @@ def can_view_audit_log(actor: User) -> bool:
 
 def audit_events_visible_to(actor: User) -> QuerySet[AuditEvent]:
     """Events about the auditor's subtree (events with no unit are national: root auditors only)."""
-    from bvct.audit.models import AuditEvent
+    from bvct.audit.models import AuditEvent  # noqa: PLC0415 (audit imports access: avoid a cycle)
 
     if not can_view_audit_log(actor):
         return AuditEvent.objects.none()

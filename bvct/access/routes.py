@@ -73,7 +73,10 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "workdays:calendar": ANY_USER,
     "workdays:override-create": RoutePolicy(roles=ADMIN, root_only=True, methods=("GET", "POST")),
     "workdays:override-delete": RoutePolicy(
-        roles=ADMIN, root_only=True, target="override", relations=frozenset({"any"}),
+        roles=ADMIN,
+        root_only=True,
+        target="override",
+        relations=frozenset({"any"}),
         methods=("POST",),
     ),
     # REST API

@@ -14,5 +14,6 @@ class RequestMeta:
 
 
 current_request_meta: ContextVar[RequestMeta] = ContextVar(
-    "current_request_meta", default=RequestMeta()  # noqa: B039 (immutable frozen dataclass)
+    "current_request_meta",
+    default=RequestMeta(),  # noqa: B039 (immutable frozen dataclass)
 )

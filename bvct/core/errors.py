@@ -13,7 +13,7 @@ class DomainError(Exception):
         self.code = code
 
 
-class AccessDenied(DomainError):
+class AccessDenied(DomainError):  # noqa: N818 (named like Django's PermissionDenied)
     """The actor may not do this (the object exists and is visible to them)."""
 
     def __init__(self, message: str = "") -> None:

@@ -15,8 +15,10 @@ class BootstrapFormMixin:
         form: forms.BaseForm = self  # type: ignore[assignment]
         for name, field in form.fields.items():
             widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else ("form-select" if isinstance(widget, forms.Select) else "form-control")
             )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if form.is_bound and name in form.errors:

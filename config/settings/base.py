@@ -51,7 +51,9 @@ def _refuse_unsafe_production() -> None:
     if not env_str("DATABASE_URL"):
         problems.append("DATABASE_URL is missing (production runs on PostgreSQL)")
     if not env_str("AUDIT_SIGNING_KEY_FILE"):
-        problems.append("AUDIT_SIGNING_KEY_FILE is missing (Ed25519 key that signs audit checkpoints)")
+        problems.append(
+            "AUDIT_SIGNING_KEY_FILE is missing (Ed25519 key that signs audit checkpoints)"
+        )
     if problems:
         raise ImproperlyConfigured("Production mode refuses to start: " + "; ".join(problems))
 

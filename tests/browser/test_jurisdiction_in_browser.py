@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
@@ -30,10 +30,18 @@ def test_two_officers_see_different_subtrees(
     transactional_db: None, live_server: object, tree: Tree, page: Page
 ) -> None:
     # given an officer in province A and one in province B
-    make_user(org_unit=tree.prov_a, roles=(RoleCode.OFFICER,), username="a.officer",
-              full_name="Nguyễn Văn An")
-    make_user(org_unit=tree.prov_b, roles=(RoleCode.OFFICER,), username="b.officer",
-              full_name="Trần Thị Bình")
+    make_user(
+        org_unit=tree.prov_a,
+        roles=(RoleCode.OFFICER,),
+        username="a.officer",
+        full_name="Nguyễn Văn An",
+    )
+    make_user(
+        org_unit=tree.prov_b,
+        roles=(RoleCode.OFFICER,),
+        username="b.officer",
+        full_name="Trần Thị Bình",
+    )
     base = str(live_server)
 
     # when the first logs in and opens the organisation tree
@@ -81,12 +89,9 @@ def test_login_form_shows_error_in_vietnamese(
 
 
 def test_phone_layout_collapses_navigation(
-    transactional_db: None, live_server: object, tree: Tree, browser: object
+    transactional_db: None, live_server: object, tree: Tree, browser: Browser
 ) -> None:
     # given a phone-sized screen
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
     context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,), username="x.clerk")

@@ -70,7 +70,9 @@ def _target_event(tree: Tree, relation: str) -> int:
 def _target_override(tree: Tree, relation: str) -> int:
     admin = make_user(org_unit=tree.root, roles=(RoleCode.ADMIN,))
     override = WorkdayOverride.objects.create(
-        date=dt.date(2031, 3, 5), kind=WorkdayOverride.Kind.DAY_OFF, reason="matrix",
+        date=dt.date(2031, 3, 5),
+        kind=WorkdayOverride.Kind.DAY_OFF,
+        reason="matrix",
         created_by=admin,
     )
     return override.pk
@@ -92,8 +94,10 @@ def expected(policy: RoutePolicy, actor: str, relation: str | None, *, at_root: 
         return "login"
     if actor not in policy.roles or (policy.root_only and not at_root):
         return "forbidden"
-    if relation is not None and "any" not in policy.relations and (
-        relation not in policy.relations
+    if (
+        relation is not None
+        and "any" not in policy.relations
+        and (relation not in policy.relations)
     ):
         return "not_found"
     return "allow"
@@ -101,13 +105,13 @@ def expected(policy: RoutePolicy, actor: str, relation: str | None, *, at_root: 
 
 def observed(response: Any, *, is_api: bool) -> str:
     status = response.status_code
-    if status == 404:  # noqa: PLR2004
+    if status == 404:
         return "not_found"
-    if status == 403:  # noqa: PLR2004
+    if status == 403:
         return "forbidden"
-    if status == 401 and is_api:  # noqa: PLR2004
+    if status == 401 and is_api:
         return "login"
-    if status == 302 and "/accounts/login/" in response["Location"]:  # noqa: PLR2004
+    if status == 302 and "/accounts/login/" in response["Location"]:
         return "login"
     if status in {200, 201, 204, 302, 400, 405}:
         return "allow"
@@ -130,7 +134,8 @@ def test_api_operations_are_all_listed() -> None:
         if not name.startswith("api:") or cls is None:
             continue
         accepted = {m.upper() for m in cls.http_method_names if hasattr(cls, m)} - {
-            "HEAD", "OPTIONS"
+            "HEAD",
+            "OPTIONS",
         }
         if name == "api:schema":
             accepted = {"GET"}
@@ -166,7 +171,9 @@ def test_policy_matrix(route_name: str, tree: Tree) -> None:
                 want = expected(policy, actor, relation, at_root=False)
                 got = observed(response, is_api=url.startswith("/api/"))
                 if want != got:
-                    failures.append(f"{method} {url} as {actor} ({relation}): want {want}, got {got}")
+                    failures.append(
+                        f"{method} {url} as {actor} ({relation}): want {want}, got {got}"
+                    )
                 if want in {"forbidden", "not_found", "login"} and (
                     AuditEvent.objects.count() != events_before
                 ):
