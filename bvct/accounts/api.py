@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bvct.accounts.models import User
 from bvct.accounts.serializers import MeOut
 
 
@@ -12,6 +14,8 @@ from bvct.accounts.serializers import MeOut
 @api_view(["GET"])
 def me(request: Request) -> Response:
     user = request.user
+    if not isinstance(user, User):  # the route policy already requires a logged-in user
+        raise NotAuthenticated
     unit = user.org_unit
     data = {
         "id": user.pk,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from bvct.core.text import fold, nfc
 
 
 class Clearance(models.IntegerChoices):
@@ -41,15 +46,21 @@ class Role(models.Model):
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     org_unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", verbose_name=_("organisation unit"),
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation unit"),
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
     clearance = models.PositiveSmallIntegerField(
         _("clearance"), choices=Clearance.choices, default=Clearance.NONE
     )
-
-    objects = UserManager()
+    # Diacritic-insensitive search key over full name and username (see `bvct.core.text.fold`).
+    search_key = models.CharField(
+        max_length=320, db_index=True, editable=False, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -64,12 +75,21 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Storage normalisation, not business logic: the name is NFC, the search key is derived.
+        self.full_name = nfc(self.full_name)
+        self.search_key = fold(f"{self.full_name} {self.username}")
+        update_fields: Iterable[str] | None = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "username"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
     @property
     def role_codes(self) -> frozenset[str]:
         """Roles of this user, loaded once per instance (one query, then cached)."""
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            if self.pk is None:
+            if self._state.adding:  # not saved yet: no roles
                 cached = frozenset()
             else:
                 cached = frozenset(self.roles.values_list("code", flat=True))

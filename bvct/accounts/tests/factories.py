@@ -7,7 +7,7 @@ from bvct.accounts.models import Role, User
 from bvct.orgs.models import OrgUnit
 
 _counter = itertools.count(1)
-TEST_PASSWORD = "correct horse battery staple"  # noqa: S105
+TEST_PASSWORD = "correct horse battery staple"
 
 
 def make_user(
