@@ -1,0 +1,51 @@
+"""`bvct demo`: load the demo (idempotent) and print its logins. Refused in production mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from typing_extensions import override
+
+from bvct.core.demo import DemoRefusedError, DemoResult, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo tree, organisations and users (idempotent) and print the demo logins."
+
+    @override
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = demo_load()
+        except DemoRefusedError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(format_logins(result))
+
+
+def format_logins(result: DemoResult) -> str:
+    headers = ("username", "name", "unit", "roles")
+    rows = [(x.username, x.full_name, x.unit, ", ".join(x.roles)) for x in result.logins]
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        cells = tuple(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    created = (
+        f"(this run created {result.units_created} demo units and {result.users_created} users)"
+    )
+    return "\n".join(
+        [
+            "",
+            "BVCT demo logins — DEMO ONLY, never use these accounts or this password in production",
+            "",
+            line(headers),
+            rule,
+            *(line(row) for row in rows),
+            "",
+            f"Password for every demo login: {result.password}",
+            created,
+            "",
+        ]
+    )

@@ -1,0 +1,156 @@
+"""The demo: idempotent, every login works with the published password, refused in production.
+
+Each test that loads the demo loads the official tree (3,361 units) once: a few seconds.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from bvct.accounts.models import Clearance, User
+from bvct.audit.models import AuditEvent
+from bvct.core.demo import DEMO_PASSWORD, DemoRefusedError, demo_load
+from bvct.orgs.models import OrgUnit
+
+# username -> (unit code, roles, clearance)
+EXPECTED_USERS = {
+    "tw.officer": ("TW", ["officer"], Clearance.TOI_MAT),
+    "hn.officer": ("T01", ["officer"], Clearance.MAT),
+    "hn.approver": ("T01", ["approver"], Clearance.TOI_MAT),
+    "hn.auditor": ("T01", ["auditor"], Clearance.NONE),
+    "hn.xa.clerk": ("X00070", ["clerk"], Clearance.NONE),
+    "dn.officer": ("T48", ["officer"], Clearance.MAT),
+    "admin": ("TW", ["admin"], Clearance.TOI_MAT),
+    "member": ("DEMO-HK-DLHG-LH", ["member"], Clearance.NONE),
+}
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "units": OrgUnit.objects.count(),
+        "demo_units": OrgUnit.objects.filter(code__startswith="DEMO-").count(),
+        "users": User.objects.count(),
+        "roles": User.roles.through.objects.count(),
+        "demo_events": AuditEvent.objects.filter(action="core.demo.load").count(),
+    }
+
+
+def _user_state(username: str) -> tuple[str, list[str], int, bool]:
+    user = User.objects.select_related("org_unit").get(username=username)
+    assert user.org_unit is not None
+    return (
+        user.org_unit.code,
+        sorted(user.roles.values_list("code", flat=True)),
+        user.clearance,
+        user.is_active,
+    )
+
+
+def test_demo_twice_yields_the_same_data_and_restores_the_demo_users(db: None) -> None:
+    # given a first run, after which someone changed a demo user
+    first = demo_load()
+    after_first = _counts()
+    hn_officer = User.objects.get(username="hn.officer")
+    hn_officer.set_password("something-else-entirely")
+    hn_officer.is_active = False
+    hn_officer.clearance = Clearance.NONE
+    hn_officer.save()
+    hn_officer.roles.set([])
+    # when
+    second = demo_load()
+    # then
+    assert (first.units_created, first.users_created) == (14, 8)
+    assert (second.units_created, second.users_created) == (0, 0)
+    assert after_first == {
+        "units": 1 + 6 + 34 + 3321 + 14,
+        "demo_units": 14,
+        "users": 8,
+        "roles": 8,
+        "demo_events": 1,
+    }
+    assert _counts() == {**after_first, "demo_events": 2}
+    assert _user_state("hn.officer") == ("T01", ["officer"], Clearance.MAT, True)
+    assert User.objects.get(username="hn.officer").check_password(DEMO_PASSWORD)
+    event = AuditEvent.objects.filter(action="core.demo.load").order_by("-seq").first()
+    assert event is not None
+    assert (event.actor, event.data["units_created"], event.data["users_created"]) == (None, 0, 0)
+
+
+def test_every_demo_user_logs_in_and_has_the_right_unit_and_roles(db: None) -> None:
+    # given
+    demo_load()
+    for username, expected in EXPECTED_USERS.items():
+        # when
+        client = Client()
+        response = client.post(
+            reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}
+        )
+        # then
+        assert (username, response.status_code, response["Location"]) == (username, 302, "/")
+        assert _user_state(username) == (*expected, True)
+        assert client.get(reverse("core:home")).status_code == 200
+    assert AuditEvent.objects.filter(action="accounts.login.success").count() == 8
+
+
+def _parent_code(unit: OrgUnit) -> str:
+    parent = unit.get_parent()
+    assert parent is not None
+    return parent.code
+
+
+def test_demo_organisations_sit_under_ha_noi_and_da_nang_communes(db: None) -> None:
+    # when
+    demo_load()
+    # then
+    units = {u.code: u for u in OrgUnit.objects.filter(code__startswith="DEMO-")}
+    by_code = {
+        u.code: u for u in OrgUnit.objects.filter(code__in=["T01", "T48", "X00070", "X20242"])
+    }
+    parent_kind = {code: (u.kind, _parent_code(u)) for code, u in units.items()}
+    assert parent_kind["DEMO-HK-DLHG"] == ("grassroots", "X00070")
+    assert parent_kind["DEMO-HK-DLHG-KD"] == ("sub_committee", "DEMO-HK-DLHG")
+    assert parent_kind["DEMO-HK-DLHG-LH"] == ("branch", "DEMO-HK-DLHG-KD")
+    assert parent_kind["DEMO-HC-VTSH"] == ("grassroots", "X20242")
+    assert by_code["X00070"].name == "Đảng bộ phường Hoàn Kiếm"
+    in_ha_noi = sorted(c for c, u in units.items() if by_code["T01"].contains(u))
+    in_da_nang = sorted(c for c, u in units.items() if by_code["T48"].contains(u))
+    assert (len(in_ha_noi), len(in_da_nang)) == (10, 4)
+    assert {u.kind for u in units.values()} == {"grassroots", "sub_committee", "branch"}
+    member = User.objects.get(username="member")
+    assert member.org_unit is not None
+    assert (member.org_unit.kind, by_code["T01"].contains(member.org_unit)) == ("branch", True)
+
+
+def test_command_prints_the_logins_and_the_password_as_demo_only(db: None) -> None:
+    # given
+    out = StringIO()
+    # when
+    call_command("demo", stdout=out)
+    # then
+    text = out.getvalue()
+    assert "DEMO ONLY" in text
+    assert f"Password for every demo login: {DEMO_PASSWORD}" in text
+    assert (
+        "\nhn.xa.clerk  Đỗ Văn Hùng        Đảng bộ phường Hoàn Kiếm (X00070)       clerk\n" in text
+    )
+    for username in EXPECTED_USERS:
+        assert f"\n{username} " in text
+
+
+def test_demo_refuses_production_mode_and_writes_nothing(
+    db: None, settings: pytest.FixtureRequest
+) -> None:
+    # given
+    settings.IS_PRODUCTION = True  # type: ignore[attr-defined]
+    # when / then
+    with pytest.raises(DemoRefusedError, match="refuses to run in production mode"):
+        demo_load()
+    with pytest.raises(CommandError, match="refuses to run in production mode"):
+        call_command("demo", stdout=StringIO())
+    assert (OrgUnit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
