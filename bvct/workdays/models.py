@@ -10,6 +10,11 @@ from bvct.core.models import TimeStampedModel
 
 
 class WorkdayOverride(TimeStampedModel):
+    """One date whose working-day status an administrator set by hand (unique per date).
+
+    Written only by `bvct.workdays.services`; read by `bvct.workdays.calendar`.
+    """
+
     class Kind(models.TextChoices):
         DAY_OFF = "day_off", _("Extra day off")
         WORKING_DAY = "working_day", _("Make-up working day")
@@ -18,7 +23,9 @@ class WorkdayOverride(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=255)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("created by"),
     )
 
@@ -26,6 +33,15 @@ class WorkdayOverride(TimeStampedModel):
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
         ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["day_off", "working_day"]),
+                name="workday_override_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="workday_override_reason_present"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
