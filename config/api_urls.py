@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("bvct.orgs.api_urls")),
     path("", include("bvct.audit.api_urls")),
     path("", include("bvct.workdays.api_urls")),
+    path("", include("bvct.people.api_urls")),
+    path("", include("bvct.intake.api_urls")),
+    path("", include("bvct.declarations.api_urls")),
 ]

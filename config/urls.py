@@ -7,6 +7,9 @@ urlpatterns = [
     path("orgs/", include("bvct.orgs.urls")),
     path("audit/", include("bvct.audit.urls")),
     path("calendar/", include("bvct.workdays.urls")),
+    path("people/", include("bvct.people.urls")),
+    path("imports/", include("bvct.intake.urls")),
+    path("declarations/", include("bvct.declarations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

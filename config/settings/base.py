@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "bvct.access",
     "bvct.audit",
     "bvct.workdays",
+    "bvct.people",
+    "bvct.namesearch",
+    "bvct.intake",
+    "bvct.declarations",
 ]
 
 MIDDLEWARE = [
