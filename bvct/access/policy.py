@@ -21,6 +21,7 @@ from bvct.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
     from bvct.audit.models import AuditEvent
+    from bvct.people.models import Person, RecordedIssue
 
 STAFF_ROLES = frozenset(
     {
@@ -168,3 +169,65 @@ def can_edit_calendar(actor: User) -> bool:
         and root is not None
         and root.is_root()
     )
+
+
+# --- people and dossiers ----------------------------------------------------------------------
+
+
+def people_visible_to(actor: User) -> QuerySet[Person]:
+    """Dossiers the actor may open: dossier roles, own subtree, classification within clearance.
+
+    Admin and auditor are not dossier roles. A party member sees only their own record (through
+    `person_for_member`), never this list.
+    """
+    from bvct.people.models import Person  # noqa: PLC0415 (people imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return Person.objects.none()
+    return Person.objects.filter(
+        jurisdiction_filter(actor, prefix="org_unit__"), classification__lte=actor.clearance
+    )
+
+
+def can_view_person(actor: User, person: Person) -> bool:
+    return (
+        is_staff_user(actor)
+        and actor.has_role(*DOSSIER_ROLES)
+        and in_jurisdiction(actor, person.org_unit)
+        and has_clearance(actor, person.classification)
+    )
+
+
+def can_edit_person(actor: User, person: Person) -> bool:
+    """Clerks and officers keep dossiers (approvers decide, inspectors only read)."""
+    return can_view_person(actor, person) and actor.has_role(RoleCode.CLERK, RoleCode.OFFICER)
+
+
+def can_create_person_in(actor: User, org_unit: OrgUnit) -> bool:
+    return (
+        is_staff_user(actor)
+        and actor.has_role(RoleCode.CLERK, RoleCode.OFFICER)
+        and in_jurisdiction(actor, org_unit)
+    )
+
+
+def person_for_member(actor: User) -> Person | None:
+    """The member's own record (member portal), if their account is linked to one."""
+    from bvct.people.models import Person  # noqa: PLC0415 (people imports access)
+
+    if not actor.is_authenticated or not actor.is_active:
+        return None
+    return Person.objects.filter(account=actor, merged_into__isnull=True).first()
+
+
+def can_view_issues(actor: User, person: Person) -> bool:
+    """Recorded issues: officers and approvers only (clerks and inspectors do not see them)."""
+    return can_view_person(actor, person) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
+
+
+def issues_visible_to(actor: User, person: Person) -> QuerySet[RecordedIssue]:
+    from bvct.people.models import RecordedIssue  # noqa: PLC0415 (people imports access)
+
+    if not can_view_issues(actor, person):
+        return RecordedIssue.objects.none()
+    return RecordedIssue.objects.filter(person=person, classification__lte=actor.clearance)
