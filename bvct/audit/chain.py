@@ -1,29 +1,118 @@
-"""The hash chain: canonical form of a row and the hash over it. Pure functions."""
+"""The hash chain: canonical form of a row and the hash over it. Pure functions.
+
+`hash = SHA-256(prev_hash ‖ canonical JSON of the row)`. The canonical form must come out
+byte-identical whether the row was just built in Python, read back from SQLite (JSON as text) or
+read back from PostgreSQL (`jsonb`, `timestamptz`, `inet`), and on any future Python version. So
+it hashes exactly what is stored, rendered by our own rules rather than by whatever the database
+or the standard library prints:
+
+* object keys sorted by code point, no insignificant whitespace, strings as UTF-8;
+* numbers by value: `jsonb` keeps numbers as decimals and prints `1e16` back as
+  `10000000000000000` (which `json` then reads as an int), so `1.0`, `1` and `1e0` all canonicalise
+  to `1`, and other floats to plain decimal notation (`1e-07` → `0.0000001`);
+* times in UTC with microseconds, fixed width;
+* IP addresses from their parsed value (PostgreSQL's `inet` and Python's `ipaddress` do not print
+  every IPv6 address alike, and Python 3.13 changed how it prints IPv4-mapped ones).
+
+Strings are hashed as stored: `audit_record` stores them in NFC, so a later change of
+normalisation (or of anything else) is a change of the row, and is detected.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
-import unicodedata
-from typing import Any
+import math
+from decimal import Decimal
+from typing import Any, Protocol
 
 GENESIS_HASH = "0" * 64
 
 
+class ChainRow(Protocol):
+    """The stored fields of an audit row that the hash covers (`AuditEvent` is one)."""
+
+    seq: int
+    occurred_at: dt.datetime
+    actor_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    org_unit_id: int | None
+    request_id: str
+    ip: str | None
+    data: Any
+
+
 def canonical_time(value: dt.datetime) -> str:
     """UTC, microsecond precision, fixed width: the same text on SQLite and PostgreSQL."""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = f"audit times must be timezone-aware, not {value!r}"
+        raise ValueError(msg)
+    utc = value.astimezone(dt.UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond:06d}Z"
 
 
-def _nfc(value: Any) -> Any:
+def canonical_ip(value: str | None) -> str | None:
+    """The address by value: dotted IPv4, or IPv6 as 8 lower-case groups with the longest run
+    (two or more) of zero groups compressed, never in mixed IPv4 notation."""
+    if value is None or value == "":
+        return None
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value  # not an address: hashed as stored, so any change is still detected
+    if address.version == 4:  # noqa: PLR2004
+        return ".".join(str(b) for b in address.packed)
+    groups = [f"{int.from_bytes(address.packed[i : i + 2], 'big'):x}" for i in range(0, 16, 2)]
+    best_start, best_len, start = -1, 0, -1
+    for i, group in enumerate([*groups, "end"]):
+        if group == "0":
+            start = i if start < 0 else start
+            continue
+        if start >= 0 and i - start > best_len:
+            best_start, best_len = start, i - start
+        start = -1
+    if best_len < 2:  # noqa: PLR2004 (RFC 5952: a single zero group is not compressed)
+        return ":".join(groups)
+    head = ":".join(groups[:best_start])
+    tail = ":".join(groups[best_start + best_len :])
+    return f"{head}::{tail}"
+
+
+def canonical_number(value: float) -> str:
+    """A number by its value, as `jsonb` would print it: integral values without a fraction."""
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        msg = f"audit data cannot hold {value!r}"
+        raise ValueError(msg)
+    exact = Decimal(repr(value))
+    if exact == exact.to_integral_value():
+        return str(int(exact))
+    return format(exact.normalize(), "f")
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON text of a JSON value (see the module docstring for the rules)."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else ("true" if value else "false")
+    if isinstance(value, int | float):
+        return canonical_number(value)
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(canonical_json(item) for item in value) + "]"
     if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    return value
+        if not all(isinstance(key, str) for key in value):
+            msg = "audit data keys must be strings"
+            raise TypeError(msg)
+        items = sorted(value.items())
+        return "{" + ",".join(f"{canonical_json(k)}:{canonical_json(v)}" for k, v in items) + "}"
+    msg = f"audit data cannot hold a {type(value).__name__}"
+    raise TypeError(msg)
 
 
 def canonical_row(
@@ -37,7 +126,7 @@ def canonical_row(
     org_unit_id: int | None,
     request_id: str,
     ip: str | None,
-    data: dict[str, Any],
+    data: Any,
 ) -> bytes:
     row = {
         "seq": seq,
@@ -48,10 +137,27 @@ def canonical_row(
         "target_id": target_id,
         "org_unit_id": org_unit_id,
         "request_id": request_id,
-        "ip": ip,
-        "data": _nfc(data),
+        "ip": canonical_ip(ip),
+        "data": data,
     }
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # surrogatepass: a lone surrogate (which audit_record never stores) still hashes, as itself
+    return canonical_json(row).encode("utf-8", "surrogatepass")
+
+
+def event_canonical(event: ChainRow) -> bytes:
+    """The canonical bytes of a stored (or about to be stored) row."""
+    return canonical_row(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        org_unit_id=event.org_unit_id,
+        request_id=event.request_id,
+        ip=event.ip,
+        data=event.data,
+    )
 
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
