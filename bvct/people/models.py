@@ -35,49 +35,73 @@ class Person(TimeStampedModel):
     given_name = models.CharField(_("given name"), max_length=50)
     name_key = models.CharField(max_length=200, editable=False)
     birth_date = models.DateField(
-        _("date of birth"), null=True, blank=True,
+        _("date of birth"),
+        null=True,
+        blank=True,
         help_text=_("With month or year precision, the first day of that month or year."),
     )
     birth_precision = models.CharField(
-        _("date of birth precision"), max_length=5, choices=DatePrecision.choices,
+        _("date of birth precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
-    cccd = models.CharField(_("citizen ID (CCCD)"), max_length=12, null=True, blank=True)
-    party_card_number = models.CharField(
+    # NULL (not "") when unknown, so that the partial unique constraints ignore missing numbers
+    cccd = models.CharField(  # noqa: DJ001
+        _("citizen ID (CCCD)"), max_length=12, null=True, blank=True
+    )
+    party_card_number = models.CharField(  # noqa: DJ001
         _("party card number"), max_length=20, null=True, blank=True
     )
     hometown_province_code = models.CharField(_("hometown province"), max_length=2, blank=True)
     hometown_commune_code = models.CharField(_("hometown commune"), max_length=5, blank=True)
     hometown_text = models.CharField(
-        _("hometown as written"), max_length=255, blank=True,
+        _("hometown as written"),
+        max_length=255,
+        blank=True,
         help_text=_("The address exactly as declared, e.g. with pre-2025 district names."),
     )
     residence_province_code = models.CharField(_("residence province"), max_length=2, blank=True)
     residence_commune_code = models.CharField(_("residence commune"), max_length=5, blank=True)
     residence_text = models.CharField(_("residence as written"), max_length=255, blank=True)
     org_unit = models.ForeignKey(
-        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="people",
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="people",
         verbose_name=_("managing unit"),
     )
     classification = models.PositiveSmallIntegerField(
-        _("classification"), default=0,
+        _("classification"),
+        default=0,
         help_text=_("0 = not classified; 1 Mật, 2 Tối mật, 3 Tuyệt mật."),
     )
     admission_date = models.DateField(_("date of admission to the Party"), null=True, blank=True)
     official_date = models.DateField(_("date of full membership"), null=True, blank=True)
     account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="person", verbose_name=_("member account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("member account"),
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True, verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -85,7 +109,8 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
-                fields=["cccd"], condition=Q(cccd__isnull=False) & Q(merged_into__isnull=True),
+                fields=["cccd"],
+                condition=Q(cccd__isnull=False) & Q(merged_into__isnull=True),
                 name="person_unique_cccd",
             ),
             models.UniqueConstraint(
@@ -104,7 +129,15 @@ class Person(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["org_unit", "name_key"], name="person_unit_name_idx"),
-            models.Index(fields=["name_key"], name="person_name_key_idx"),
+            # duplicate candidates (identity.duplicate_candidates): name + date of birth or
+            # hometown, and date of birth + hometown; also serves plain name_key lookups
+            models.Index(
+                fields=["name_key", "birth_date", "hometown_province_code"],
+                name="person_name_birth_home_idx",
+            ),
+            models.Index(
+                fields=["birth_date", "hometown_province_code"], name="person_birth_home_idx"
+            ),
             models.Index(fields=["birth_year"], name="person_birth_year_idx"),
         ]
 
@@ -132,7 +165,9 @@ class Relative(TimeStampedModel):
     name_key = models.CharField(max_length=200, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_precision = models.CharField(
-        _("date of birth precision"), max_length=5, choices=DatePrecision.choices,
+        _("date of birth precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
         default=DatePrecision.YEAR,
     )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
@@ -142,11 +177,17 @@ class Relative(TimeStampedModel):
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
     is_deceased = models.BooleanField(_("deceased"), default=False)
     country_code = models.CharField(
-        _("country if abroad"), max_length=2, blank=True,
+        _("country if abroad"),
+        max_length=2,
+        blank=True,
         help_text=_("ISO 3166 two-letter code; empty when living in Viet Nam."),
     )
     linked_person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="as_relative",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="as_relative",
         verbose_name=_("their own record"),
     )
 
@@ -181,7 +222,11 @@ class RecordedIssue(TimeStampedModel):
         Person, on_delete=models.CASCADE, related_name="issues", verbose_name=_("person")
     )
     relative = models.ForeignKey(
-        Relative, on_delete=models.PROTECT, null=True, blank=True, related_name="issues",
+        Relative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
         verbose_name=_("concerning relative"),
     )
     family = models.CharField(_("family"), max_length=20, choices=Family.choices)
@@ -192,12 +237,16 @@ class RecordedIssue(TimeStampedModel):
     summary = models.TextField(_("summary"))
     classification = models.PositiveSmallIntegerField(_("classification"), default=1)
     conclusion_reference = models.CharField(
-        _("concluding document"), max_length=120, blank=True,
+        _("concluding document"),
+        max_length=120,
+        blank=True,
         help_text=_("Number and date of the document that concluded the issue."),
     )
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
 

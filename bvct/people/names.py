@@ -22,9 +22,9 @@ def clean_name(raw: str) -> str:
     such as "H'Hen Niê" keep their own form.
     """
     text = nfc(_INVISIBLE.sub("", raw))
-    words = []
-    for word in text.split(" "):
-        words.append(word.capitalize() if word.islower() or word.isupper() else word)
+    words = [
+        word.capitalize() if word.islower() or word.isupper() else word for word in text.split(" ")
+    ]
     return " ".join(words)
 
 
