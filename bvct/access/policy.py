@@ -21,6 +21,8 @@ from bvct.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
     from bvct.audit.models import AuditEvent
+    from bvct.declarations.models import Declaration
+    from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
 
 STAFF_ROLES = frozenset(
@@ -189,6 +191,16 @@ def people_visible_to(actor: User) -> QuerySet[Person]:
     )
 
 
+def people_search_scope(actor: User) -> tuple[OrgUnit, int] | None:
+    """The rule of `people_visible_to` as data, for the name-search index that denormalises the
+    unit path and classification: (jurisdiction root, clearance), or None when the actor may not
+    list dossiers at all."""
+    root = jurisdiction_root(actor)
+    if root is None or not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return None
+    return root, actor.clearance
+
+
 def can_view_person(actor: User, person: Person) -> bool:
     return (
         is_staff_user(actor)
@@ -231,3 +243,81 @@ def issues_visible_to(actor: User, person: Person) -> QuerySet[RecordedIssue]:
     if not can_view_issues(actor, person):
         return RecordedIssue.objects.none()
     return RecordedIssue.objects.filter(person=person, classification__lte=actor.clearance)
+
+
+def can_edit_issues(actor: User, person: Person) -> bool:
+    """Record issues and change their status: officers (approvers read them, clerks never)."""
+    return can_view_issues(actor, person) and actor.has_role(RoleCode.OFFICER)
+
+
+def can_merge_people(actor: User, keep: Person, duplicate: Person) -> bool:
+    """Merge two records of one person: whoever may edit both."""
+    return (
+        keep.pk != duplicate.pk
+        and can_edit_person(actor, keep)
+        and can_edit_person(actor, duplicate)
+    )
+
+
+def can_view_person_audit(actor: User) -> bool:
+    """The person page links auditors (who also hold a dossier role) to the person's trail."""
+    return can_view_audit_log(actor)
+
+
+# imports and exports of people (bvct.intake)
+
+
+def can_import_people(actor: User) -> bool:
+    """Import sheets of people and follow the jobs: clerks and officers (rows must still go to
+    units where `can_create_person_in` holds)."""
+    return is_staff_user(actor) and actor.has_role(RoleCode.CLERK, RoleCode.OFFICER)
+
+
+def import_jobs_visible_to(actor: User) -> QuerySet[ImportJob]:
+    """Import jobs whose unit is in the actor's subtree (their reports name people and values)."""
+    from bvct.intake.models import ImportJob  # noqa: PLC0415 (intake imports access)
+
+    if not can_import_people(actor):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(jurisdiction_filter(actor, prefix="org_unit__"))
+
+
+def can_export_people(actor: User) -> bool:
+    """Export the people list (what `people_visible_to` gives) to XLSX: clerks and officers."""
+    return can_import_people(actor)
+
+
+def can_export_full_cccd(actor: User) -> bool:
+    """Exports show full CCCDs only to officers, who verify identities; others get them masked."""
+    return can_export_people(actor) and actor.has_role(RoleCode.OFFICER)
+
+
+# declarations (lý lịch): staff read what they may read of the person; the member writes their own
+
+
+def declarations_visible_to(actor: User) -> QuerySet[Declaration]:
+    """Versions of the dossiers in `people_visible_to(actor)` (same roles, scope and clearance)."""
+    from bvct.declarations.models import Declaration  # noqa: PLC0415 (declarations imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return Declaration.objects.none()
+    return Declaration.objects.filter(
+        jurisdiction_filter(actor, prefix="person__org_unit__"),
+        person__classification__lte=actor.clearance,
+    )
+
+
+def can_enter_declaration(actor: User, person: Person) -> bool:
+    """Staff entry of a paper lý lịch: whoever keeps the dossier (clerks and officers)."""
+    return can_edit_person(actor, person)
+
+
+def can_self_declare(actor: User, person: Person) -> bool:
+    """The member portal: a member writes only the record linked to their own account."""
+    return (
+        actor.is_authenticated
+        and actor.is_active
+        and actor.has_role(RoleCode.MEMBER)
+        and person.account_id == actor.pk
+        and person.merged_into_id is None
+    )

@@ -6,12 +6,13 @@ Both are pure reads, shared by the people services, the importer (`bvct.intake`)
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from bvct.people.models import Person, Sex
+from bvct.people.models import Person, Relative, Sex
 from bvct.people.names import split_name
 
 if TYPE_CHECKING:
@@ -285,3 +286,45 @@ def _rank(
             scored.append((person, keys))
     scored.sort(key=lambda pair: (-len(pair[1]), pair[0].pk))
     return scored[:limit]
+
+
+# --- the three-identifier rule for verification replies ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyIdentifiers:
+    """What a verification reply says about whom it concerns."""
+
+    full_name: str = ""
+    birth_date: datetime.date | None = None
+    cccd: str = ""
+    hometown_province_code: str = ""
+
+
+def reply_matched_keys(subject: Person | Relative, reply: ReplyIdentifiers) -> tuple[str, ...]:
+    """Identifiers of `subject` (a person, or a relative) that the reply states identically.
+
+    A relative linked to their own record is compared on that record; an unlinked relative has
+    no hometown code, so only name, date of birth and CCCD can match (all three are needed).
+    """
+    if isinstance(subject, Relative):
+        if subject.linked_person is not None:
+            subject = subject.linked_person
+        else:
+            probe = Person(
+                name_key=subject.name_key, birth_date=subject.birth_date, cccd=subject.cccd or None
+            )
+            return matched_identity_keys(
+                probe,
+                name_key=split_name(reply.full_name).name_key,
+                birth_date=reply.birth_date,
+                cccd=reply.cccd.strip() or None,
+                hometown_province_code="",
+            )
+    return matched_identity_keys(
+        subject,
+        name_key=split_name(reply.full_name).name_key,
+        birth_date=reply.birth_date,
+        cccd=reply.cccd.strip() or None,
+        hometown_province_code=reply.hometown_province_code,
+    )

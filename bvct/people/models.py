@@ -30,7 +30,7 @@ class Person(TimeStampedModel):
     """A person with a dossier: applicant, member, cadre or relative who is in the registry."""
 
     full_name = models.CharField(_("full name"), max_length=200)
-    surname = models.CharField(_("surname"), max_length=50)
+    surname = models.CharField(_("surname"), max_length=50, blank=True)  # one-word names
     middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
     given_name = models.CharField(_("given name"), max_length=50)
     name_key = models.CharField(max_length=200, editable=False)

@@ -1,0 +1,229 @@
+"""Reads on dossiers, always scoped to the actor through `bvct.access.policy`.
+
+An object outside the actor's jurisdiction (or above their clearance) answers 404 exactly like a
+missing one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from bvct.access import policy
+from bvct.accounts.models import User
+from bvct.core.text import fold
+from bvct.orgs.models import OrgUnit
+from bvct.people.identity import duplicate_candidates
+from bvct.people.models import Person, RecordedIssue, Relative
+
+PAGE_SIZE = 25
+CCCD_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    query: str = ""
+    birth_year: int | None = None
+    hometown_province: str = ""
+    sex: str = ""
+    unit: OrgUnit | None = None  # this unit and the units below it
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One page of a scoped list; `total` is exact and counts only what the actor may see."""
+
+    people: list[Person]
+    total: int
+    number: int
+    size: int = PAGE_SIZE
+    scores: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _browse(actor: User, filters: PersonFilters) -> QuerySet[Person]:
+    people = policy.people_visible_to(actor).filter(merged_into__isnull=True)
+    if filters.birth_year is not None:
+        people = people.filter(birth_year=filters.birth_year)
+    if filters.hometown_province:
+        people = people.filter(hometown_province_code=filters.hometown_province)
+    if filters.sex:
+        people = people.filter(sex=filters.sex)
+    if filters.unit is not None:
+        people = people.filter(OrgUnit.subtree_filter(filters.unit.path, prefix="org_unit__"))
+    return people
+
+
+def _search_module() -> Any:
+    try:
+        from bvct.namesearch import search  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
+    except ImportError:
+        return None
+    return search
+
+
+def _fallback_search(actor: User, filters: PersonFilters) -> QuerySet[Person]:
+    """Until the name-search index exists: exact CCCD or party card, or folded-name contains."""
+    people = _browse(actor, filters)
+    query = filters.query.strip()
+    if query.isdigit():
+        if len(query) == CCCD_LENGTH:
+            return people.filter(cccd=query)
+        return people.filter(party_card_number=query)
+    return people.filter(name_key__contains=fold(query))
+
+
+def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1) -> PersonPage:
+    """The list page and the API list: browse (by name) or search (ranked), paginated."""
+    number = max(1, page)
+    offset = (number - 1) * PAGE_SIZE
+    search = _search_module() if filters.query.strip() else None
+    if search is not None and filters.unit is None and not filters.sex:
+        result = search.search_people(
+            actor=actor,
+            query=filters.query,
+            birth_year=filters.birth_year,
+            hometown_province=filters.hometown_province or None,
+            limit=PAGE_SIZE,
+            offset=offset,
+        )
+        return PersonPage(
+            _hit_people(result.hits),
+            result.total,
+            number,
+            scores={_hit_id(hit): float(hit.score) for hit in result.hits},
+        )
+    people = _fallback_search(actor, filters) if filters.query.strip() else _browse(actor, filters)
+    total = people.count()
+    rows = list(
+        people.select_related("org_unit").order_by("name_key", "pk")[offset : offset + PAGE_SIZE]
+    )
+    return PersonPage(rows, total, number)
+
+
+def _hit_id(hit: Any) -> int:
+    person = getattr(hit, "person", None)
+    return int(person.pk if person is not None else hit.person_id)
+
+
+def _hit_people(hits: list[Any]) -> list[Person]:
+    """The hits' people in rank order, with their units, in one query at most."""
+    ids = [_hit_id(hit) for hit in hits]
+    by_id = Person.objects.select_related("org_unit").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def person_get_for_actor(*, actor: User, pk: int) -> Person:
+    """A dossier the actor may open (merged records too: their page points to the kept one)."""
+    people = policy.people_visible_to(actor).select_related("org_unit", "merged_into", "account")
+    return get_object_or_404(people, pk=pk)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    person: Person
+    relatives: list[Relative]
+    issues: list[RecordedIssue] | None  # None: the actor may not see issues at all
+    declarations: list[Any] | None  # None: the declarations app has no model yet
+    merged_from: list[Person]
+    can_edit: bool
+    can_edit_issues: bool
+    can_view_audit: bool
+
+
+def person_dossier(*, actor: User, person: Person) -> Dossier:
+    merged_from = list(policy.people_visible_to(actor).filter(merged_into=person).order_by("pk"))
+    relatives = list(
+        Relative.objects.filter(person=person)
+        .select_related("linked_person")
+        .order_by("relationship", "birth_year", "pk")
+    )
+    issues = None
+    if policy.can_view_issues(actor, person):
+        issues = list(
+            policy.issues_visible_to(actor, person)
+            .select_related("relative")
+            .order_by("-created_at", "-pk")
+        )
+    return Dossier(
+        person=person,
+        relatives=relatives,
+        issues=issues,
+        declarations=_declarations(actor, [person, *merged_from]),
+        merged_from=merged_from,
+        can_edit=policy.can_edit_person(actor, person) and person.merged_into_id is None,
+        can_edit_issues=policy.can_edit_issues(actor, person) and person.merged_into_id is None,
+        can_view_audit=policy.can_view_person_audit(actor),
+    )
+
+
+def _declarations(actor: User, people: list[Person]) -> list[Any] | None:
+    try:
+        apps.get_model("declarations", "Declaration")
+    except LookupError:
+        return None
+    visible = policy.declarations_visible_to(actor)
+    return list(visible.filter(person__in=people).order_by("-number", "pk"))
+
+
+def relative_get_for_actor(*, actor: User, pk: int) -> Relative:
+    relatives = Relative.objects.filter(person__in=policy.people_visible_to(actor))
+    return get_object_or_404(relatives.select_related("person", "person__org_unit"), pk=pk)
+
+
+def issue_get_for_actor(*, actor: User, pk: int) -> RecordedIssue:
+    """404 unless the actor may see this issue (dossier in scope, officer/approver, clearance)."""
+    issue = get_object_or_404(
+        RecordedIssue.objects.filter(person__in=policy.people_visible_to(actor)).select_related(
+            "person", "person__org_unit", "relative"
+        ),
+        pk=pk,
+    )
+    if not policy.issues_visible_to(actor, issue.person).filter(pk=pk).exists():
+        raise Http404
+    return issue
+
+
+def unit_for_people(*, actor: User, code: str) -> OrgUnit | None:
+    """A unit (by code) in which the actor may keep dossiers."""
+    unit = policy.org_units_visible_to(actor).filter(code=code.strip()).first()
+    if unit is None or not policy.can_create_person_in(actor, unit):
+        return None
+    return unit
+
+
+def merge_candidates_for(*, actor: User, person: Person) -> list[tuple[Person, tuple[str, ...]]]:
+    """Records in the actor's scope that may be the same person (for the merge page)."""
+    return duplicate_candidates(
+        full_name=person.full_name,
+        birth_date=person.birth_date,
+        cccd=person.cccd,
+        hometown_province_code=person.hometown_province_code,
+        exclude_id=person.pk,
+        scope=policy.people_visible_to(actor),
+    )
