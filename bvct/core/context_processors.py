@@ -24,7 +24,7 @@ class NavItem:
 _AREAS: list[tuple[Promise, str | None]] = [
     (_("Home"), "core:home"),
     (_("Organisation tree"), "orgs:unit-list"),
-    (_("People"), None),
+    (_("People"), "people:person-list"),
     (_("Cases"), None),
     (_("Verification requests"), None),
     (_("Inspections"), None),

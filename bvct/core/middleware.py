@@ -6,7 +6,11 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from typing_extensions import override
 
 from bvct.core.context import RequestMeta, current_request_meta
 
@@ -33,3 +37,16 @@ class RequestIdMiddleware:
 def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR only: X-Forwarded-For is trusted only behind a configured proxy (later)."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language (the language cookie set by the footer
+    switch). The browser's Accept-Language is ignored: office machines often run English
+    browsers, and BVCT is Vietnamese first."""
+
+    @override
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -22,6 +22,7 @@ def log_in(page: Page, base_url: str, username: str) -> None:
 
 
 def log_out(page: Page) -> None:
+    page.get_by_test_id("current-user").click()
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
 
@@ -47,6 +48,7 @@ def test_two_officers_see_different_subtrees(
     # when the first logs in and opens the organisation tree
     log_in(page, base, "a.officer")
     expect(page.get_by_test_id("home-unit")).to_contain_text("Tỉnh A")
+    expect(page.get_by_test_id("current-user")).to_contain_text("Nguyễn Văn An")
     page.get_by_role("link", name="Cây tổ chức").click()
     tree_panel = page.get_by_test_id("org-tree")
     # then they see their province and its communes, not the other province
