@@ -1,14 +1,14 @@
 """The organisation tree (2025 structure) as a materialized path (django-treebeard MP).
 
 Jurisdiction is a subtree: a user sees their node and everything below it. Subtree queries are a
-range scan on the unique, indexed `path` column (see `OrgUnit.subtree_filter`), which both SQLite and
-PostgreSQL answer from the index.
+range scan on the unique, indexed `path` column (see `OrgUnit.subtree_filter`), which both SQLite
+and PostgreSQL answer from the index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -17,12 +17,25 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from bvct.core.text import fold, nfc
 
-# Every character treebeard uses in a path sorts below "~", so [path, path + "~") is exactly the
-# subtree of `path`.
-_PATH_END = "~"
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-class OrgUnitQuerySet(MP_NodeQuerySet):
+def subtree_upper_bound(path: str) -> str | None:
+    """The smallest string above every path in the subtree of `path`, or None if there is none.
+
+    It is `path` "plus one" in the path alphabet, cut after the incremented character
+    ("0001ZZZZ" -> "0002"). The bound contains only digits and upper-case letters, whose relative
+    order is the same under every collation we meet (bytewise C, glibc and ICU locales); a bound
+    such as `path + "~"` is not: ICU's en-US sorts "0001~" *below* "00010002".
+    """
+    for index in range(len(path) - 1, -1, -1):
+        position = PATH_ALPHABET.index(path[index])
+        if position + 1 < len(PATH_ALPHABET):
+            return path[:index] + PATH_ALPHABET[position + 1]
+    return None
+
+
+class OrgUnitQuerySet(MP_NodeQuerySet["OrgUnit"]):
     def valid_on(self, day: dt.date) -> OrgUnitQuerySet:
         return self.filter(Q(valid_from__lte=day) | Q(valid_from__isnull=True)).filter(
             Q(valid_to__gte=day) | Q(valid_to__isnull=True)
@@ -35,7 +48,7 @@ class OrgUnitQuerySet(MP_NodeQuerySet):
         return self.filter(OrgUnit.subtree_filter(path))
 
 
-class OrgUnitManager(MP_NodeManager):  # type: ignore[misc]
+class OrgUnitManager(MP_NodeManager["OrgUnit"]):
     def get_queryset(self) -> OrgUnitQuerySet:
         return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
 
@@ -58,7 +71,7 @@ class OrgUnit(MP_Node):
         BRANCH = "branch", _("Party cell")
 
     steplen = 4
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    alphabet = PATH_ALPHABET
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
@@ -66,17 +79,23 @@ class OrgUnit(MP_Node):
     name_key = models.CharField(max_length=255, db_index=True, editable=False)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     admin_code = models.CharField(
-        _("administrative unit code"), max_length=10, blank=True,
+        _("administrative unit code"),
+        max_length=10,
+        blank=True,
         help_text=_("Province or commune code of the 2025 administrative unit, if any."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
         verbose_name=_("successor"),
     )
 
-    objects = OrgUnitManager()
+    objects: ClassVar[OrgUnitManager] = OrgUnitManager()
 
     class Meta:
         verbose_name = _("organisation unit")
@@ -107,7 +126,10 @@ class OrgUnit(MP_Node):
     @staticmethod
     def subtree_filter(path: str, prefix: str = "") -> Q:
         """Q for the subtree rooted at `path` (the node included), as an index range scan."""
-        return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path + _PATH_END})
+        upper = subtree_upper_bound(path)
+        if upper is None:  # "ZZZZ…": nothing sorts after its subtree
+            return Q(**{f"{prefix}path__gte": path})
+        return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": upper})
 
     @property
     def is_active(self) -> bool:
