@@ -7,20 +7,36 @@ from typing import Any
 from django import forms
 
 
+def _css_for(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
 class BootstrapFormMixin:
-    """Adds Bootstrap classes, and marks invalid fields for assistive technology."""
+    """Adds Bootstrap classes, and marks invalid fields for assistive technology.
+
+    Invalid fields are marked after validation (`full_clean`), never in `__init__`, so subclasses
+    may still change fields and choices in their own `__init__`.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form: forms.BaseForm = self  # type: ignore[assignment]
-        for name, field in form.fields.items():
+        for field in form.fields.values():
             widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else ("form-select" if isinstance(widget, forms.Select) else "form-control")
-            )
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if form.is_bound and name in form.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {_css_for(widget)}".strip()
+
+    def full_clean(self) -> None:
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        super().full_clean()  # type: ignore[misc]
+        for name in form.errors:
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            attrs = field.widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"

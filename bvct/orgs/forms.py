@@ -32,9 +32,8 @@ class UnitCreateForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, parent: OrgUnit, **kwargs: Any) -> None:
-        # The kinds offered depend on the parent. They are set on this instance's copy of the
-        # field declarations *before* Form.__init__, because BootstrapFormMixin reads the
-        # errors (so validates) during __init__.
+        # The kinds offered depend on the parent: set on this instance's copy of the field
+        # declarations before Form.__init__.
         kind = copy.deepcopy(self.base_fields["kind"])
         assert isinstance(kind, forms.ChoiceField)  # noqa: S101 (declared just above)
         kind.choices = [
