@@ -15,7 +15,11 @@ from bvct.orgs.models import OrgUnit
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
-    pass
+    # One message for unknown user and wrong password: it never tells which one was wrong.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Check both and try again."),
+    }
 
 
 class PasswordChangeBootstrapForm(BootstrapFormMixin, PasswordChangeForm):

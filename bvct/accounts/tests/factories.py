@@ -24,5 +24,6 @@ def make_user(
         **fields,
     )
     if roles:
-        user.roles.set(Role.objects.filter(code__in=roles))
+        # get_or_create: transactional tests flush the rows that migration 0002 created
+        user.roles.set([Role.objects.get_or_create(code=code)[0] for code in roles])
     return user
