@@ -51,7 +51,7 @@ browser:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bvct config
+	$(BIN)/mypy bvct config tests conftest.py
 	$(BIN)/bvct makemigrations --check --dry-run
 
 format: install-dev
