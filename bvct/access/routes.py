@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bvct.access.policy import ALL_ROLES, STAFF_ROLES
+from bvct.access.policy import ALL_ROLES, DOSSIER_ROLES, STAFF_ROLES
 from bvct.accounts.models import RoleCode
 
 A = RoleCode
@@ -44,6 +44,7 @@ ANY_USER = RoutePolicy(roles=ALL_ROLES)
 STAFF = RoutePolicy(roles=STAFF_ROLES)
 ADMIN = frozenset({A.ADMIN})
 AUDITOR = frozenset({A.AUDITOR})
+DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
 
 ROUTE_POLICY: dict[str, RoutePolicy] = {
     # core
@@ -79,6 +80,32 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         relations=frozenset({"any"}),
         methods=("POST",),
     ),
+    # people and dossiers (bvct.people, P-PEOPLE): readers see, keepers write, officers issues
+    "people:person-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "people:person-create": RoutePolicy(roles=DOSSIER_KEEPERS, methods=("GET", "POST")),
+    "people:unit-picker": RoutePolicy(roles=DOSSIER_KEEPERS),
+    "people:person-detail": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
+    "people:person-update": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
+    ),
+    "people:person-merge": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
+    ),
+    "people:relative-create": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
+    ),
+    "people:relative-update": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="relative", methods=("GET", "POST")
+    ),
+    "people:relative-delete": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="relative", methods=("GET", "POST")
+    ),
+    "people:issue-create": RoutePolicy(
+        roles=frozenset({A.OFFICER}), target="person", methods=("GET", "POST")
+    ),
+    "people:issue-status": RoutePolicy(
+        roles=frozenset({A.OFFICER}), target="issue", methods=("GET", "POST")
+    ),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,
@@ -86,4 +113,9 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:orgunit-detail": RoutePolicy(roles=STAFF_ROLES, target="org_unit"),
     "api:auditevent-list": RoutePolicy(roles=AUDITOR),
     "api:working-days": ANY_USER,
+    # people API (bvct.people, P-PEOPLE): POST/PATCH are checked per object by the services
+    "api:person-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
+    "api:person-detail": RoutePolicy(
+        roles=DOSSIER_ROLES, target="person", methods=("GET", "PATCH")
+    ),
 }

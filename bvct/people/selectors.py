@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from bvct.access import policy
 from bvct.accounts.models import User
@@ -227,3 +228,78 @@ def merge_candidates_for(*, actor: User, person: Person) -> list[tuple[Person, t
         exclude_id=person.pk,
         scope=policy.people_visible_to(actor),
     )
+
+
+def visible_unit(*, actor: User, code: str) -> OrgUnit | None:
+    """A unit of the actor's jurisdiction, by code (list filter)."""
+    return policy.org_units_visible_to(actor).filter(code=code.strip()).first()
+
+
+def can_create_people(*, actor: User) -> bool:
+    unit = policy.jurisdiction_root(actor)
+    return unit is not None and policy.can_create_person_in(actor, unit)
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    label: str
+    left: str
+    right: str
+
+    @property
+    def differs(self) -> bool:
+        return self.left != self.right
+
+
+def compare_rows(left: Person, right: Person) -> list[CompareRow]:
+    """The two records side by side (merge page), field by field, as displayed."""
+    from bvct.people import addresses  # noqa: PLC0415 (selectors stay light to import)
+    from bvct.people.forms import format_partial_date  # noqa: PLC0415
+
+    def values(person: Person) -> list[tuple[str, str]]:
+        return [
+            (_("Full name"), person.full_name),
+            (_("Date of birth"), format_partial_date(person.birth_date, person.birth_precision)),
+            (_("Sex"), person.get_sex_display()),
+            (_("Citizen ID (CCCD)"), person.cccd or ""),
+            (_("Party card number"), person.party_card_number or ""),
+            (
+                _("Hometown"),
+                addresses.unit_label(person.hometown_province_code, person.hometown_commune_code),
+            ),
+            (_("Hometown as written"), person.hometown_text),
+            (
+                _("Residence"),
+                addresses.unit_label(person.residence_province_code, person.residence_commune_code),
+            ),
+            (_("Residence as written"), person.residence_text),
+            (_("Managing unit"), str(person.org_unit)),
+            (_("Relatives"), str(person.relatives.count())),
+        ]
+
+    return [
+        CompareRow(str(label), a, b)
+        for (label, a), (_label, b) in zip(values(left), values(right), strict=True)
+    ]
+
+
+def duplicates_for_entry(
+    *, actor: User, data: Any, exclude_id: int | None
+) -> list[tuple[Person, tuple[str, ...]]]:
+    """Candidates for a form being typed (`data`: cleaned PersonFields), in the actor's scope."""
+    return duplicate_candidates(
+        full_name=data.full_name,
+        birth_date=data.birth_date,
+        cccd=data.cccd,
+        hometown_province_code=data.hometown_province_code,
+        exclude_id=exclude_id,
+        scope=policy.people_visible_to(actor),
+    )
+
+
+def unit_by_id_for_people(*, actor: User, pk: int) -> OrgUnit | None:
+    """A unit (by id) in which the actor may keep dossiers (API)."""
+    unit = policy.org_units_visible_to(actor).filter(pk=pk).first()
+    if unit is None or not policy.can_create_person_in(actor, unit):
+        return None
+    return unit

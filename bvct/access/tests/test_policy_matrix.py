@@ -25,6 +25,7 @@ from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.orgs.models import OrgUnit
+from bvct.people.tests.factories import make_issue, make_person, make_relative
 from bvct.workdays.models import WorkdayOverride
 from conftest import Tree
 
@@ -76,11 +77,28 @@ def _target_override(tree: Tree, relation: str) -> int:
     return override.pk
 
 
+def _target_person(tree: Tree, relation: str) -> int:
+    return make_person(org_unit=node_for(tree, relation)).pk
+
+
+def _target_relative(tree: Tree, relation: str) -> int:
+    return make_relative(person=make_person(org_unit=node_for(tree, relation))).pk
+
+
+def _target_issue(tree: Tree, relation: str) -> int:
+    node = node_for(tree, relation)
+    officer = make_user(org_unit=node, roles=(RoleCode.OFFICER,), clearance=1)
+    return make_issue(person=make_person(org_unit=node), created_by=officer).pk
+
+
 TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "org_unit": _target_org,
     "user": _target_user,
     "audit_event": _target_event,
     "override": _target_override,
+    "person": _target_person,
+    "relative": _target_relative,
+    "issue": _target_issue,
 }
 
 
