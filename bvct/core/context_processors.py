@@ -23,9 +23,11 @@ class NavItem:
 # (label, url name or None for an area still to come)
 _AREAS: list[tuple[Promise, str | None]] = [
     (_("Home"), "core:home"),
+    (_("My lý lịch"), "declarations:my-declaration"),
+    (_("My cases"), "cases:my-cases"),
     (_("Organisation tree"), "orgs:unit-list"),
     (_("People"), "people:person-list"),
-    (_("Cases"), None),
+    (_("Cases"), "cases:inbox"),
     (_("Verification requests"), None),
     (_("Inspections"), None),
     (_("Reports"), None),

@@ -89,14 +89,17 @@ def _search_module() -> Any:
 
 
 def _fallback_search(actor: User, filters: PersonFilters) -> QuerySet[Person]:
-    """Until the name-search index exists: exact CCCD or party card, or folded-name contains."""
+    """Until the name-search index exists: exact CCCD or party card, or every folded word
+    contained in the folded name."""
     people = _browse(actor, filters)
     query = filters.query.strip()
     if query.isdigit():
         if len(query) == CCCD_LENGTH:
             return people.filter(cccd=query)
         return people.filter(party_card_number=query)
-    return people.filter(name_key__contains=fold(query))
+    for word in fold(query).split():
+        people = people.filter(name_key__contains=word)
+    return people
 
 
 def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1) -> PersonPage:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.test import Client
 
 
@@ -24,3 +25,15 @@ def test_english_when_the_user_chose_it() -> None:
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert response["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_out_of_scope_and_missing_pages_answer_in_vietnamese() -> None:
+    client = Client()
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_error_pages_render_without_a_request() -> None:
+    assert "Lỗi hệ thống" in render_to_string("500.html")
