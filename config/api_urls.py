@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("bvct.people.api_urls")),
     path("", include("bvct.intake.api_urls")),
     path("", include("bvct.declarations.api_urls")),
+    path("", include("bvct.criteria.api_urls")),
 ]

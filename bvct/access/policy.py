@@ -21,6 +21,7 @@ from bvct.orgs.models import OrgUnit
 
 if TYPE_CHECKING:
     from bvct.audit.models import AuditEvent
+    from bvct.criteria.models import RuleSet, RuleSetVersion
     from bvct.declarations.models import Declaration
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
@@ -321,3 +322,58 @@ def can_self_declare(actor: User, person: Person) -> bool:
         and person.account_id == actor.pk
         and person.merged_into_id is None
     )
+
+
+# --- criteria (bvct.criteria) -----------------------------------------------------------------
+# Rule sets are national data: every staff member reads them; administrators draft and import;
+# approvers publish (after the impact preview, never their own draft). Evaluating a person follows
+# the dossier (`can_view_person`); the trace's evidence follows `can_view_evaluation_fact`.
+
+
+def can_view_rulesets(actor: User) -> bool:
+    return is_staff_user(actor)
+
+
+def rulesets_visible_to(actor: User) -> QuerySet[RuleSet]:
+    from bvct.criteria.models import RuleSet  # noqa: PLC0415 (criteria imports access)
+
+    return RuleSet.objects.all() if can_view_rulesets(actor) else RuleSet.objects.none()
+
+
+def ruleset_versions_visible_to(actor: User) -> QuerySet[RuleSetVersion]:
+    from bvct.criteria.models import RuleSetVersion  # noqa: PLC0415 (criteria imports access)
+
+    if not can_view_rulesets(actor):
+        return RuleSetVersion.objects.none()
+    return RuleSetVersion.objects.all()
+
+
+def can_draft_rulesets(actor: User) -> bool:
+    """Import a rule-set version from YAML (it arrives as a draft): administrators."""
+    return is_staff_user(actor) and actor.has_role(RoleCode.ADMIN)
+
+
+def can_preview_ruleset_impact(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(RoleCode.APPROVER)
+
+
+def can_publish_ruleset(actor: User, version: RuleSetVersion) -> bool:
+    """Approvers publish drafts they did not write themselves (four eyes)."""
+    return (
+        can_preview_ruleset_impact(actor) and version.is_draft and version.author_id != actor.pk
+    )
+
+
+def can_evaluate_person(actor: User, person: Person) -> bool:
+    return can_view_person(actor, person)
+
+
+def can_view_evaluation_fact(actor: User, person: Person, fact: dict[str, object]) -> bool:
+    """Issues and verification requests in a trace: as for recorded issues, within clearance.
+    The person's own fields and declarations: whoever may evaluate the person."""
+    if fact.get("type") in {"issue", "verification_request"}:
+        level = fact.get("classification")
+        return can_view_issues(actor, person) and has_clearance(
+            actor, level if isinstance(level, int) else 3
+        )
+    return can_evaluate_person(actor, person)

@@ -118,4 +118,44 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:person-detail": RoutePolicy(
         roles=DOSSIER_ROLES, target="person", methods=("GET", "PATCH")
     ),
+    # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");
+    # admins import drafts, approvers preview the impact and publish; evaluation follows the dossier
+    "criteria:ruleset-list": STAFF,
+    "criteria:ruleset-import": RoutePolicy(roles=ADMIN, methods=("GET", "POST")),
+    "criteria:version-detail": RoutePolicy(
+        roles=STAFF_ROLES, target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "criteria:version-export": RoutePolicy(
+        roles=STAFF_ROLES, target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "criteria:version-diff": RoutePolicy(
+        roles=STAFF_ROLES, target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "criteria:version-impact": RoutePolicy(
+        roles=frozenset({A.APPROVER}), target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "criteria:version-publish": RoutePolicy(
+        roles=frozenset({A.APPROVER}),
+        target="ruleset_version",
+        relations=frozenset({"any"}),
+        methods=("POST",),
+    ),
+    "criteria:person-evaluation": RoutePolicy(
+        roles=DOSSIER_ROLES, target="person", methods=("GET", "POST")
+    ),
+    "api:criteria-ruleset-list": STAFF,
+    "api:criteria-ruleset-import": RoutePolicy(roles=ADMIN, methods=("POST",)),
+    "api:criteria-version-detail": RoutePolicy(
+        roles=STAFF_ROLES, target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "api:criteria-version-impact": RoutePolicy(
+        roles=frozenset({A.APPROVER}), target="ruleset_version", relations=frozenset({"any"})
+    ),
+    "api:criteria-version-publish": RoutePolicy(
+        roles=frozenset({A.APPROVER}),
+        target="ruleset_version",
+        relations=frozenset({"any"}),
+        methods=("POST",),
+    ),
+    "api:criteria-person-evaluation": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
 }

@@ -91,7 +91,30 @@ def _target_issue(tree: Tree, relation: str) -> int:
     return make_issue(person=make_person(org_unit=node), created_by=officer).pk
 
 
+def _target_ruleset_version(tree: Tree, relation: str) -> int:
+    """A draft rule-set version (rule sets are national: relation "any")."""
+    from bvct.criteria.tests.factories import make_version  # noqa: PLC0415
+
+    admin = make_user(org_unit=tree.root, roles=(RoleCode.ADMIN,))
+    return make_version(author=admin).pk
+
+
+def _target_case(tree: Tree, relation: str) -> int:
+    """An open admission case about a person at the node, its file held by the node."""
+    return make_case(org_unit=node_for(tree, relation)).pk
+
+
+def _target_import_job(tree: Tree, relation: str) -> int:
+    """A finished import job into the node, by a clerk of the node."""
+    from bvct.intake.tests.factories import make_job  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    return make_job(org_unit=node, created_by=clerk).pk
+
+
 TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
+    "ruleset_version": _target_ruleset_version,
     "org_unit": _target_org,
     "user": _target_user,
     "audit_event": _target_event,
