@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
+from bvct.people import services
 from bvct.people.models import Person, RecordedIssue, Relative, Sex
 from bvct.people.search_index import index_people
 from bvct.people.tests.factories import make_issue, make_person, make_relative
-from bvct.people.tests.helpers import Actors, nothing_changes
+from bvct.people.tests.helpers import Actors, fields_for, nothing_changes
 
 HX = {"HX-Request": "true"}
 
@@ -433,3 +434,23 @@ def test_out_of_scope_targets_are_404(tree, actors: Actors, route: str, target: 
 def test_nav_people_entry_points_to_the_list(tree, actors: Actors) -> None:
     html = _client(actors.clerk).get(reverse("core:home")).content.decode()
     assert f'href="{reverse("people:person-list")}"' in html
+
+
+def test_search_page_query_budget_and_new_person_found_by_sloppy_name(
+    tree, actors: Actors, django_assert_max_num_queries
+) -> None:
+    # given people created through the services (which keep the name index up to date)
+    for n, name in enumerate(["Nguyễn Thị Hồng Nhung", "Nguyễn Văn Quang", "Trần Thị Nhung"]):
+        services.person_create(
+            actor=actors.clerk,
+            org_unit=tree.commune_a1,
+            data=fields_for(full_name=name, cccd=None, birth_date=datetime.date(1980 + n, 1, 2)),
+        )
+    client = _client(actors.clerk)
+    # when searching without diacritics, surname + given name only
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("people:person-list"), {"q": "nguyen nhung"})
+    # then
+    html = response.content.decode()
+    assert html.count('data-testid="person-row"') == 1
+    assert "Nguyễn Thị Hồng Nhung" in html
