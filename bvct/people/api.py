@@ -63,13 +63,21 @@ def _unit(actor: User, pk: int | None) -> OrgUnit | None:
     return selectors.unit_by_id_for_people(actor=actor, pk=pk) if pk else None
 
 
+class _DossierView:
+    """The person, with relatives and issues as the actor may see them (never `person.issues`)."""
+
+    def __init__(self, dossier: selectors.Dossier) -> None:
+        self._person = dossier.person
+        self.relatives = dossier.relatives
+        self.issues = dossier.issues
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._person, name)
+
+
 def _detail(actor: User, person: Person) -> dict[str, Any]:
     dossier = selectors.person_dossier(actor=actor, person=person)
-    data = dict(PersonDetailOut(person).data | {"relatives": [], "issues": None})
-    data["relatives"] = PersonDetailOut().fields["relatives"].to_representation(dossier.relatives)
-    if dossier.issues is not None:
-        data["issues"] = PersonDetailOut().fields["issues"].to_representation(dossier.issues)
-    return data
+    return dict(PersonDetailOut(_DossierView(dossier)).data)
 
 
 @extend_schema(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -15,37 +14,11 @@ from bvct.core.errors import DomainError
 from bvct.core.forms import BootstrapFormMixin
 from bvct.orgs.models import OrgUnit
 from bvct.people import addresses, selectors
+from bvct.people.dates import format_partial_date, parse_partial_date
 from bvct.people.models import DatePrecision, Person, RecordedIssue, Relative, Sex
 from bvct.people.services import PersonFields, RelativeFields
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-_PARTIAL_DATE = re.compile(r"^(?:(\d{1,2})/)?(?:(\d{1,2})/)?(\d{4})$")
-
-
-def parse_partial_date(text: str) -> tuple[datetime.date, str] | None:
-    """ "dd/mm/yyyy", "mm/yyyy" or "yyyy" → (date, precision); None when not a date."""
-    match = _PARTIAL_DATE.match(text.strip())
-    if match is None:
-        return None
-    first, second, year = match.groups()
-    try:
-        if first and second:
-            return datetime.date(int(year), int(second), int(first)), DatePrecision.DAY
-        if first:
-            return datetime.date(int(year), int(first), 1), DatePrecision.MONTH
-        return datetime.date(int(year), 1, 1), DatePrecision.YEAR
-    except ValueError:
-        return None
-
-
-def format_partial_date(value: datetime.date | None, precision: str) -> str:
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.month:02d}/{value.year:04d}"
-    return value.strftime("%d/%m/%Y")
 
 
 class PartialDateField(forms.CharField):

@@ -20,6 +20,8 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.text import fold
 from bvct.orgs.models import OrgUnit
+from bvct.people import addresses
+from bvct.people.dates import format_partial_date
 from bvct.people.identity import duplicate_candidates
 from bvct.people.models import Person, RecordedIssue, Relative
 
@@ -256,8 +258,6 @@ class CompareRow:
 
 def compare_rows(left: Person, right: Person) -> list[CompareRow]:
     """The two records side by side (merge page), field by field, as displayed."""
-    from bvct.people import addresses  # noqa: PLC0415 (selectors stay light to import)
-    from bvct.people.forms import format_partial_date  # noqa: PLC0415
 
     def values(person: Person) -> list[tuple[str, str]]:
         return [

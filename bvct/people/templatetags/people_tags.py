@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from bvct.people import addresses
-from bvct.people.forms import format_partial_date
+from bvct.people.dates import format_partial_date
 from bvct.people.identity import mask_cccd as _mask_cccd
 
 register = template.Library()
