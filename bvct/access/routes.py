@@ -44,6 +44,7 @@ ANY_USER = RoutePolicy(roles=ALL_ROLES)
 STAFF = RoutePolicy(roles=STAFF_ROLES)
 ADMIN = frozenset({A.ADMIN})
 AUDITOR = frozenset({A.AUDITOR})
+MEMBER = frozenset({A.MEMBER})
 DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
 
 ROUTE_POLICY: dict[str, RoutePolicy] = {
@@ -79,6 +80,23 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         target="override",
         relations=frozenset({"any"}),
         methods=("POST",),
+    ),
+    # declarations (bvct.declarations, P-DECL): member portal without pk, staff per person
+    "declarations:my-declaration": RoutePolicy(roles=MEMBER, methods=("GET", "POST")),
+    "declarations:my-declaration-start": RoutePolicy(roles=MEMBER, methods=("POST",)),
+    "declarations:my-declaration-submit": RoutePolicy(roles=MEMBER, methods=("POST",)),
+    "declarations:my-history": RoutePolicy(roles=MEMBER),
+    "declarations:declaration-list": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
+    "declarations:declaration-start": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("POST",)
+    ),
+    "declarations:declaration-compare": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
+    "declarations:declaration-detail": RoutePolicy(roles=DOSSIER_ROLES, target="declaration"),
+    "declarations:declaration-edit": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="declaration", methods=("GET", "POST")
+    ),
+    "declarations:declaration-submit": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="declaration", methods=("POST",)
     ),
     # people and dossiers (bvct.people, P-PEOPLE): readers see, keepers write, officers issues
     "people:person-list": RoutePolicy(roles=DOSSIER_ROLES),

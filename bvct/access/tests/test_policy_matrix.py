@@ -24,6 +24,7 @@ from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
+from bvct.declarations.tests.factories import make_declaration
 from bvct.orgs.models import OrgUnit
 from bvct.people.tests.factories import make_issue, make_person, make_relative
 from bvct.workdays.models import WorkdayOverride
@@ -81,6 +82,13 @@ def _target_person(tree: Tree, relation: str) -> int:
     return make_person(org_unit=node_for(tree, relation)).pk
 
 
+def _target_declaration(tree: Tree, relation: str) -> int:
+    """A draft lý lịch entered from paper, for a person at the node."""
+    node = node_for(tree, relation)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    return make_declaration(person=make_person(org_unit=node), entered_by=clerk).pk
+
+
 def _target_relative(tree: Tree, relation: str) -> int:
     return make_relative(person=make_person(org_unit=node_for(tree, relation))).pk
 
@@ -122,6 +130,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "person": _target_person,
     "relative": _target_relative,
     "issue": _target_issue,
+    "declaration": _target_declaration,
 }
 
 
