@@ -11,10 +11,12 @@ root (Trung ương)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.factories import make_child, make_root
@@ -46,6 +48,13 @@ def tree(db: None) -> Tree:
     for unit in units:
         unit.refresh_from_db()
     return Tree(root, prov_a, commune_a1, grassroots_a1, branch_a1, commune_a2, prov_b, commune_b1)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    """Every test starts in Vietnamese: a request in English must not leak into the next test."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture(autouse=True)
