@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("bvct.people.api_urls")),
     path("", include("bvct.intake.api_urls")),
     path("", include("bvct.declarations.api_urls")),
+    path("", include("bvct.vetting.api_urls")),
     path("", include("bvct.criteria.api_urls")),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("bvct.people.urls")),
     path("imports/", include("bvct.intake.urls")),
     path("declarations/", include("bvct.declarations.urls")),
+    path("cases/", include("bvct.vetting.urls")),
     path("criteria/", include("bvct.criteria.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bvct.declarations.models import Declaration
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
+    from bvct.vetting.models import Case
 
 STAFF_ROLES = frozenset(
     {
@@ -322,6 +323,70 @@ def can_self_declare(actor: User, person: Person) -> bool:
         and person.account_id == actor.pk
         and person.merged_into_id is None
     )
+
+
+# cases (bvct.vetting): staff reach a case through the subject's managing unit or the unit that
+# holds the file; a member sees only the cases about their own record
+
+
+def can_work_cases(actor: User) -> bool:
+    """Open, move and clock cases: clerks, officers and approvers (inspectors only read)."""
+    return is_staff_user(actor) and actor.has_role(
+        RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER
+    )
+
+
+def cases_visible_to(actor: User) -> QuerySet[Case]:
+    """Cases whose subject or file is in the actor's subtree, subject within clearance."""
+    from bvct.vetting.models import Case  # noqa: PLC0415 (vetting imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return Case.objects.none()
+    in_scope = jurisdiction_filter(actor, prefix="person__org_unit__") | jurisdiction_filter(
+        actor, prefix="holding_unit__"
+    )
+    return Case.objects.filter(in_scope, person__classification__lte=actor.clearance)
+
+
+def can_view_case(actor: User, case: Case) -> bool:
+    return (
+        is_staff_user(actor)
+        and actor.has_role(*DOSSIER_ROLES)
+        and (
+            in_jurisdiction(actor, case.person.org_unit)
+            or in_jurisdiction(actor, case.holding_unit)
+        )
+        and has_clearance(actor, case.person.classification)
+    )
+
+
+def can_work_case(actor: User, case: Case) -> bool:
+    return can_view_case(actor, case) and can_work_cases(actor)
+
+
+def can_open_case_for(actor: User, person: Person) -> bool:
+    """Open a case about a person: whoever keeps the dossier (clerks and officers)."""
+    return can_edit_person(actor, person) and person.merged_into_id is None
+
+
+def can_assign_case(actor: User, case: Case) -> bool:
+    """Give a case to someone else: officers and approvers (anyone who works it may claim it)."""
+    return can_work_case(actor, case) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
+
+
+def can_extend_case(actor: User, case: Case) -> bool:
+    """An extension of a legal time limit needs an approver."""
+    return can_work_case(actor, case) and actor.has_role(RoleCode.APPROVER)
+
+
+def cases_for_member(actor: User) -> QuerySet[Case]:
+    """The member portal: cases about the member's own record, nothing else."""
+    from bvct.vetting.models import Case  # noqa: PLC0415 (vetting imports access)
+
+    person = person_for_member(actor) if actor.has_role(RoleCode.MEMBER) else None
+    if person is None:
+        return Case.objects.none()
+    return Case.objects.filter(person=person)
 
 
 # --- criteria (bvct.criteria) -----------------------------------------------------------------

@@ -46,6 +46,7 @@ ADMIN = frozenset({A.ADMIN})
 AUDITOR = frozenset({A.AUDITOR})
 MEMBER = frozenset({A.MEMBER})
 DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
+CASE_WORKERS = frozenset({A.CLERK, A.OFFICER, A.APPROVER})  # who move cases (not inspectors)
 
 ROUTE_POLICY: dict[str, RoutePolicy] = {
     # core
@@ -124,6 +125,28 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "people:issue-status": RoutePolicy(
         roles=frozenset({A.OFFICER}), target="issue", methods=("GET", "POST")
     ),
+    # cases (bvct.vetting, issue 4): readers see, workers move and clock, approvers extend;
+    # a member sees only their own cases (relations=∅: every other case answers 404)
+    "cases:inbox": RoutePolicy(roles=DOSSIER_ROLES),
+    "cases:case-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "cases:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "cases:case-open": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
+    ),
+    "cases:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-assign": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-pause": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-resume": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-extend": RoutePolicy(
+        roles=frozenset({A.APPROVER}), target="case", methods=("GET", "POST")
+    ),
+    "cases:case-checklist": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-decision": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-team": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:my-cases": RoutePolicy(roles=frozenset({A.MEMBER})),
+    "cases:my-case-detail": RoutePolicy(
+        roles=frozenset({A.MEMBER}), target="case", relations=frozenset()
+    ),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,
@@ -176,4 +199,8 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         methods=("POST",),
     ),
     "api:criteria-person-evaluation": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
+    # cases API (bvct.vetting): the same rules as the pages
+    "api:case-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
 }

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "bvct.namesearch",
     "bvct.intake",
     "bvct.declarations",
+    "bvct.vetting",
     "bvct.criteria",
 ]
 

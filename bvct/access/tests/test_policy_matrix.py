@@ -27,6 +27,7 @@ from bvct.audit.services import audit_record
 from bvct.declarations.tests.factories import make_declaration
 from bvct.orgs.models import OrgUnit
 from bvct.people.tests.factories import make_issue, make_person, make_relative
+from bvct.vetting.tests.factories import make_case
 from bvct.workdays.models import WorkdayOverride
 from conftest import Tree
 

@@ -1,0 +1,88 @@
+"""REST API of cases: the same selectors and services, so the same rules, as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bvct.accounts.models import User
+from bvct.vetting import selectors, services
+from bvct.vetting.serializers import (
+    CaseDetailOut,
+    CaseListIn,
+    CaseOut,
+    CasePageOut,
+    CaseTransitionIn,
+    ErrorOut,
+)
+
+
+def _actor(request: Request) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _detail(actor: User, pk: int) -> dict[str, Any]:
+    case = selectors.case_get_for_actor(actor=actor, pk=pk)
+    detail = selectors.case_detail(actor=actor, case=case)
+    payload = {
+        "case": case,
+        "due": detail.due,
+        "transitions": detail.transitions,
+        "actions": detail.actions,
+    }
+    return dict(CaseDetailOut(payload).data)
+
+
+@extend_schema(parameters=[CaseListIn], responses=CasePageOut, operation_id="case_list")
+@api_view(["GET"])
+def case_list(request: Request) -> Response:
+    params = CaseListIn(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    values = params.validated_data
+    filters = selectors.CaseFilters(
+        case_type=values.get("case_type", ""),
+        purpose=values.get("purpose", ""),
+        status=values.get("status", ""),
+        is_open={"open": True, "closed": False}.get(values["state"]),
+        assignee=values.get("assignee", ""),
+        overdue=values["overdue"],
+    )
+    page = selectors.case_list_for_actor(
+        actor=_actor(request), filters=filters, page=values["page"]
+    )
+    return Response(
+        {
+            "count": page.total,
+            "page": page.number,
+            "num_pages": page.num_pages,
+            "results": CaseOut(page.rows, many=True).data,
+        }
+    )
+
+
+@extend_schema(responses={200: CaseDetailOut, 404: ErrorOut}, operation_id="case_retrieve")
+@api_view(["GET"])
+def case_detail(request: Request, pk: int) -> Response:
+    return Response(_detail(_actor(request), pk))
+
+
+@extend_schema(
+    request=CaseTransitionIn,
+    responses={200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="case_transition",
+)
+@api_view(["POST"])
+def case_transition(request: Request, pk: int) -> Response:
+    actor = _actor(request)
+    case = selectors.case_get_for_actor(actor=actor, pk=pk)
+    body = CaseTransitionIn(data=request.data)
+    body.is_valid(raise_exception=True)
+    services.case_transition(
+        case=case, to=body.validated_data["to"], actor=actor, reason=body.validated_data["reason"]
+    )
+    return Response(_detail(actor, pk))

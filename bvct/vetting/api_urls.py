@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bvct.vetting import api
+
+urlpatterns = [
+    path("cases/", api.case_list, name="case-list"),
+    path("cases/<int:pk>/", api.case_detail, name="case-detail"),
+    path("cases/<int:pk>/transitions/", api.case_transition, name="case-transition"),
+]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from typing_extensions import override
+
+
+class VettingConfig(AppConfig):
+    name = "bvct.vetting"
+    label = "vetting"
+    verbose_name = _("Cases")
+
+    @override
+    def ready(self) -> None:
+        from bvct.core.selectors import register_attention_source  # noqa: PLC0415
+        from bvct.vetting.selectors import case_attention  # noqa: PLC0415 (models are ready now)
+
+        register_attention_source(case_attention)

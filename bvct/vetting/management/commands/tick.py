@@ -1,0 +1,34 @@
+"""`bvct tick [--date DD/MM/YYYY]`: escalate every overdue step to the superior unit.
+
+Run it daily (cron or a systemd timer). Idempotent: a step is escalated once per due date, so a
+second run the same day escalates nothing; a step extended and overdue again escalates again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from typing_extensions import override
+
+from bvct.vetting.clocks import escalate_overdue
+
+
+class Command(BaseCommand):
+    help = "Escalate overdue case steps to the superior unit (idempotent)."
+
+    @override
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="Pretend today is this day (DD/MM/YYYY).")
+
+    @override
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = None
+        if options["date"]:
+            try:
+                today = dt.datetime.strptime(options["date"], "%d/%m/%Y").date()  # noqa: DTZ007
+            except ValueError as exc:
+                raise CommandError("--date: use DD/MM/YYYY") from exc
+        steps = escalate_overdue(today=today)
+        self.stdout.write(f"escalated {len(steps)} overdue step(s)")

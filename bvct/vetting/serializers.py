@@ -1,0 +1,80 @@
+"""API schemas of cases: one serializer per direction, never shared."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from bvct.vetting.models import CaseType, Purpose, Status
+
+
+class CaseListIn(serializers.Serializer[object]):
+    case_type = serializers.ChoiceField(choices=CaseType.choices, required=False)
+    purpose = serializers.ChoiceField(choices=Purpose.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    state = serializers.ChoiceField(
+        choices=[("open", "open"), ("closed", "closed"), ("all", "all")], default="open"
+    )
+    assignee = serializers.ChoiceField(choices=[("me", "me"), ("none", "none")], required=False)
+    overdue = serializers.BooleanField(required=False, default=False)
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+
+
+class DueOut(serializers.Serializer[object]):
+    due_on = serializers.DateField()
+    working_days_left = serializers.IntegerField(
+        help_text="Working days from today to the due date; negative when overdue."
+    )
+    is_paused = serializers.BooleanField()
+    is_overdue = serializers.BooleanField()
+
+
+class CaseOut(serializers.Serializer[object]):
+    id = serializers.IntegerField(source="case.pk")
+    case_type = serializers.ChoiceField(choices=CaseType.choices, source="case.case_type")
+    purpose = serializers.CharField(source="case.purpose")
+    status = serializers.ChoiceField(choices=Status.choices, source="case.status")
+    person_id = serializers.IntegerField(source="case.person_id")
+    holding_unit_id = serializers.IntegerField(source="case.holding_unit_id")
+    assignee_id = serializers.IntegerField(source="case.assignee_id", allow_null=True)
+    opened_at = serializers.DateTimeField(source="case.opened_at")
+    closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
+    due = DueOut(allow_null=True)
+
+
+class CasePageOut(serializers.Serializer[object]):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
+    results = CaseOut(many=True)
+
+
+class TransitionOut(serializers.Serializer[object]):
+    from_status = serializers.CharField()
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    actor_id = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+
+
+class ActionOut(serializers.Serializer[object]):
+    to = serializers.ChoiceField(choices=Status.choices)
+    title = serializers.CharField(source="label", help_text="The button's text.")
+    reason_required = serializers.BooleanField()
+
+
+class CaseDetailOut(CaseOut):
+    subject_matter = serializers.CharField(source="case.subject_matter")
+    verification_decision = serializers.CharField(source="case.verification_decision")
+    transitions = TransitionOut(many=True)
+    actions = ActionOut(many=True, help_text="Transitions you may take now.")
+
+
+class CaseTransitionIn(serializers.Serializer[object]):
+    to = serializers.ChoiceField(choices=Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ErrorOut(serializers.Serializer[object]):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)

@@ -1,0 +1,115 @@
+"""Twenty approvers press "Conclude" at the same moment: one transition, one audit event.
+
+Each thread has its own connection. On PostgreSQL they share the test database and queue on the
+case's row lock (SELECT … FOR UPDATE in `case_transition`); whoever comes next sees the concluded
+case and is refused by the table. On SQLite the in-memory shared-cache test database refuses a
+second writer at once instead of waiting, unlike the file database BVCT runs on, so (as in
+bvct/audit/tests/test_concurrency.py) the test copies the database to a file and gives every
+thread a connection to it, with the project's settings (WAL, busy_timeout, BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
+
+from bvct.accounts.models import RoleCode, User
+from bvct.accounts.tests.factories import make_user
+from bvct.audit.models import AuditEvent
+from bvct.core.errors import DomainError
+from bvct.orgs.tests.factories import make_child, make_root
+from bvct.people.tests.factories import make_person
+from bvct.vetting import services
+from bvct.vetting.models import Case, CaseTransition, CaseType, Purpose, Status
+from bvct.vetting.tests.factories import make_case
+
+THREADS = 20
+
+
+def _file_copy(tmp_path: Path) -> dict[str, Any] | None:
+    """Settings of a file copy of the SQLite test database as it is now (None on PostgreSQL)."""
+    if connection.vendor != "sqlite":
+        return None
+    connection.ensure_connection()
+    path = tmp_path / "case-race.sqlite3"
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+    return {**connection.settings_dict, "NAME": str(path)}
+
+
+@contextmanager
+def own_connection(file_settings: dict[str, Any] | None) -> Iterator[None]:
+    if file_settings is None:
+        try:
+            yield
+        finally:
+            connections[DEFAULT_DB_ALIAS].close()
+        return
+    original = connections[DEFAULT_DB_ALIAS]
+    wrapper = load_backend(file_settings["ENGINE"]).DatabaseWrapper(
+        dict(file_settings), DEFAULT_DB_ALIAS
+    )
+    connections[DEFAULT_DB_ALIAS] = wrapper
+    try:
+        yield
+    finally:
+        wrapper.close()
+        connections[DEFAULT_DB_ALIAS] = original
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path: Path) -> None:
+    # given an appraisal awaiting its conclusion, and twenty approvers of the unit
+    root = make_root()
+    unit = make_child(make_child(root, kind="province"), kind="commune")
+    person = make_person(org_unit=unit)
+    case = make_case(
+        person=person, case_type=CaseType.APPRAISAL, purpose=Purpose.KEY_POST, status=Status.REVIEW
+    )
+    approvers = [make_user(org_unit=unit, roles=(RoleCode.APPROVER,)).pk for _ in range(THREADS)]
+    file_settings = _file_copy(tmp_path)
+    start = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def approve(user_id: int) -> None:
+        with own_connection(file_settings):
+            try:
+                actor = User.objects.get(pk=user_id)
+                mine = Case.objects.get(pk=case.pk)
+                actor.role_codes  # noqa: B018 (load the roles before the race starts)
+                start.wait()
+                try:
+                    services.case_approve(case=mine, actor=actor)
+                    outcomes.append("moved")
+                except DomainError as exc:
+                    outcomes.append(exc.code)
+            except BaseException as exc:  # reported by the assertion below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=approve, args=(pk,)) for pk in approvers]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    assert sorted(outcomes) == ["moved"] + ["transition"] * (THREADS - 1)
+    with own_connection(file_settings):
+        assert Case.objects.get(pk=case.pk).status == Status.CONCLUDED
+        assert (
+            CaseTransition.objects.filter(case_id=case.pk, from_status=Status.REVIEW).count() == 1
+        )
+        assert AuditEvent.objects.filter(action="vetting.case.transition").count() == 1
