@@ -75,8 +75,9 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _declaration_url(person: Person) -> str:
+    """The person's lý lịch versions (bvct.declarations), when that page exists."""
     try:
-        return reverse("declarations:person-declarations", kwargs={"pk": person.pk})
+        return reverse("declarations:declaration-list", kwargs={"pk": person.pk})
     except NoReverseMatch:
         return ""
 

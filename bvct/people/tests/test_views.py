@@ -183,6 +183,7 @@ def test_merged_record_points_to_kept_and_kept_lists_declarations_of_both(
     assert 'data-testid="merged-banner"' in merged_html
     assert f"#{merged.pk} Ngô Văn Giữ" in keep_html
     assert keep_html.count('data-testid="declaration-row"') == 1
+    assert f'href="{reverse("declarations:declaration-list", args=[keep.pk])}"' in keep_html
     assert f"từ hồ sơ đã gộp #{merged.pk}" in keep_html
 
 
