@@ -99,6 +99,18 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "declarations:declaration-submit": RoutePolicy(
         roles=DOSSIER_KEEPERS, target="declaration", methods=("POST",)
     ),
+    # imports and exports of people (bvct.intake, P-INTAKE): clerks and officers
+    "intake:job-list": RoutePolicy(roles=frozenset({A.CLERK, A.OFFICER})),
+    "intake:job-create": RoutePolicy(
+        roles=frozenset({A.CLERK, A.OFFICER}), methods=("GET", "POST")
+    ),
+    "intake:job-detail": RoutePolicy(roles=frozenset({A.CLERK, A.OFFICER}), target="import_job"),
+    "intake:job-report": RoutePolicy(roles=frozenset({A.CLERK, A.OFFICER}), target="import_job"),
+    "intake:job-resume": RoutePolicy(
+        roles=frozenset({A.CLERK, A.OFFICER}), target="import_job", methods=("POST",)
+    ),
+    "intake:template": RoutePolicy(roles=frozenset({A.CLERK, A.OFFICER})),
+    "intake:people-export": RoutePolicy(roles=frozenset({A.CLERK, A.OFFICER})),
     # people and dossiers (bvct.people, P-PEOPLE): readers see, keepers write, officers issues
     "people:person-list": RoutePolicy(roles=DOSSIER_ROLES),
     "people:person-create": RoutePolicy(roles=DOSSIER_KEEPERS, methods=("GET", "POST")),

@@ -1,0 +1,187 @@
+"""Import benchmark: `bvct import people FILE` beside a plain COPY of the same file, in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bvct_bench_intake \\
+        .venv/bin/python bench/import_bench.py 500000 [--batch-size 1000] [--json out.json]
+
+Steps (PostgreSQL only: the target compares with PostgreSQL's COPY):
+1. The file: `bench/gen_people.py N` writes var/bench/people-N.csv (kept and reused; the same N
+   always gives the same bytes).
+2. The database named in DATABASE_URL is dropped and created again (it must be a bench database:
+   its name has to start with "bvct_bench_"), migrated, and given the official tree and a clerk
+   at the root, "bench.clerk", whose jurisdiction holds every unit code of the file.
+3. COPY: the file is streamed by the client (`COPY … FROM STDIN (FORMAT csv, HEADER)`, what
+   psql's \\copy does) into `bench_copy`, a table of ten text columns with no index, no key and
+   no constraint. Timed from the first byte sent to the commit.
+4. Import: `bvct import people FILE --as bench.clerk` in a subprocess, the same code path as an
+   operator's (streaming read, validation, duplicate checks, batched COPY of people and row keys,
+   name-search indexing, one audit event per batch). Timed from start to exit; its peak resident
+   memory is the child's `ru_maxrss` from wait4().
+5. Prints rows/s of both, their ratio and the import's peak RSS (target: ratio ≥ 1/3, RSS <
+   300 MB), and with --json writes them to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+COPY_TABLE = "bench_copy"
+COPY_COLUMNS = 10
+SETUP = """
+from bvct.accounts.models import Role, User
+from bvct.orgs.loader import load_official_units
+from bvct.orgs.models import OrgUnit
+load_official_units()
+clerk, _ = User.objects.get_or_create(username="bench.clerk", defaults={"full_name": "Bench"})
+clerk.org_unit = OrgUnit.objects.get(code="TW")
+clerk.set_password("bench-only-password")
+clerk.save()
+clerk.roles.set(Role.objects.filter(code="clerk"))
+"""
+
+
+def log(message: str) -> None:
+    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
+
+
+def csv_file(count: int) -> Path:
+    path = BENCH_DIR / f"people-{count}.csv"
+    if not path.exists():
+        log(f"writing {path} ({count} rows) with bench/gen_people.py")
+        partial = path.with_suffix(".partial")
+        script = str(ROOT / "bench" / "gen_people.py")
+        subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+            [sys.executable, script, str(count), "--out", str(partial)], check=True
+        )
+        partial.rename(path)
+    return path
+
+
+def bvct(*args: str, env: dict[str, str]) -> None:
+    command = [str(Path(sys.executable).parent / "bvct"), *args]
+    subprocess.run(command, check=True, env=env, cwd=ROOT)  # noqa: S603 (our own CLI)
+
+
+def fresh_database(url: str, env: dict[str, str]) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.startswith("bvct_bench_"):
+        sys.exit(f"refusing to drop {name!r}: a bench database's name starts with bvct_bench_")
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    log(f"database {name} created; migrating and loading the official tree")
+    bvct("migrate", "--noinput", "-v", "0", env=env)
+    bvct("shell", "-c", SETUP, env=env)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def time_copy(url: str, path: Path) -> float:
+    columns = ", ".join(f"c{i} text" for i in range(COPY_COLUMNS))
+    with psycopg.connect(url) as connection:
+        connection.execute(f"DROP TABLE IF EXISTS {COPY_TABLE}")
+        connection.execute(f"CREATE TABLE {COPY_TABLE} ({columns})")
+        connection.commit()
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {COPY_TABLE} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as source,
+        ):
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+        connection.commit()
+        seconds = time.perf_counter() - started
+        connection.execute(f"DROP TABLE {COPY_TABLE}")
+        connection.commit()
+    return seconds
+
+
+def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float, int, str]:
+    """Seconds, peak RSS in bytes, and the command's output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
+        [
+            str(Path(sys.executable).parent / "bvct"),
+            "import",
+            "people",
+            str(path),
+            "--as",
+            "bench.clerk",
+            "--batch-size",
+            str(batch_size),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"bvct import failed ({process.returncode}):\n{output}")
+    return seconds, usage.ru_maxrss * 1024, output
+
+
+def counts(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as connection:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # noqa: S608
+            for table in ("people_person", "namesearch_searchentry", "intake_importrowerror")
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("set DATABASE_URL to a PostgreSQL bench database (bvct_bench_…)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    env.setdefault("BVCT_VAR_DIR", str(BENCH_DIR / "var"))
+    path = csv_file(args.count)
+    fresh_database(url, env)
+    log("COPY into an unindexed table")
+    copy_seconds = time_copy(url, path)
+    log(f"COPY: {copy_seconds:.1f} s; now bvct import")
+    import_seconds, peak_rss, output = time_import(path, env, args.batch_size)
+    figures: dict[str, Any] = {
+        "rows": args.count,
+        "file_bytes": path.stat().st_size,
+        "batch_size": args.batch_size,
+        "copy_seconds": round(copy_seconds, 2),
+        "copy_rows_per_s": round(args.count / copy_seconds),
+        "import_seconds": round(import_seconds, 2),
+        "import_rows_per_s": round(args.count / import_seconds),
+        "ratio_import_to_copy": round(copy_seconds / import_seconds, 4),
+        "import_peak_rss_mb": round(peak_rss / 2**20, 1),
+        "tables": counts(url),
+        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "import_output": output.strip().splitlines()[:3],
+    }
+    sys.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

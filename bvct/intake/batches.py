@@ -1,0 +1,314 @@
+"""One batch of an import: validate its rows, then write them in ONE transaction.
+
+The transaction holds: the new people (bulk insert), their name-search entries, one `ImportedRow`
+per valid row, the problems found, the job's progress and counters, and one audit event. It first
+locks the job row and checks that the progress is still where this run left it, so two runs of
+the same job can never both commit a batch (the loser stops with `ConcurrentRunError`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from bvct.access import policy
+from bvct.accounts.models import User
+from bvct.audit.services import audit_record
+from bvct.core.errors import DomainError
+from bvct.intake import columns as col
+from bvct.intake.duplicates import (
+    Finding,
+    find_in_batch,
+    find_in_earlier_batches,
+    find_in_registry,
+)
+from bvct.intake.inserts import insert_new, insert_rows
+from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
+from bvct.intake.readers import SheetRow
+from bvct.intake.rows import PersonDraft, RowIssue, validate_row
+from bvct.namesearch.index import index_people
+from bvct.orgs.models import OrgUnit
+from bvct.people.models import Person
+
+BatchHook = Callable[[int], None]
+
+
+class ConcurrentRunError(DomainError):
+    """Another run of the same job committed first; this one stops without writing."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    index: int  # 1-based
+    after_row: int  # the job's last committed row when the batch was read
+    last_row: int  # last sheet row the batch consumed (blank rows included)
+    rows: list[SheetRow]
+
+
+@dataclass
+class UnitResolver:
+    """Organisation codes → unit id, or the reason the actor may not put people there. Caches
+    per code (bounded by the size of the tree, not of the file)."""
+
+    actor: User
+    default_unit: OrgUnit
+    cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+
+    def load(self, codes: set[str]) -> None:
+        """Look up the codes not seen yet, in one query (a code typed in lower case is also
+        looked up in upper case, as official codes are written)."""
+        missing = codes - self.cache.keys() - {""}
+        if not missing:
+            return
+        units = {
+            unit.code: unit
+            for unit in OrgUnit.objects.filter(code__in=missing | {c.upper() for c in missing})
+        }
+        for code in missing:
+            unit = units.get(code) or units.get(code.upper())
+            if unit is None:
+                problem = _("No organisation has the code “%(code)s”.") % {"code": code}
+                self.cache[code] = (None, problem)
+            else:
+                self.cache[code] = self._check(unit)
+
+    def get(self, code: str) -> tuple[int | None, str]:
+        if not code:
+            return self.default_unit.pk, ""
+        return self.cache[code]
+
+    def _check(self, unit: OrgUnit) -> tuple[int | None, str]:
+        label = f"{unit.code} — {unit.name}"
+        if not policy.can_create_person_in(self.actor, unit):
+            return None, _("The organisation “%(unit)s” is outside your jurisdiction.") % {
+                "unit": label
+            }
+        if unit.valid_to is not None:
+            return None, _(
+                "The organisation “%(unit)s” ended on %(date)s: use the unit that succeeded it."
+            ) % {"unit": label, "date": date_format(unit.valid_to, "d/m/Y")}
+        return unit.pk, ""
+
+
+@dataclass
+class BatchResult:
+    processed: int = 0
+    created: int = 0
+    invalid: int = 0
+    duplicate: int = 0
+
+
+@dataclass
+class _Sorted:
+    problems: list[ImportRowError] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)
+    duplicate_rows: set[int] = field(default_factory=set)
+
+    def add(self, job: ImportJob, issue: RowIssue, kind: str) -> None:
+        self.problems.append(
+            ImportRowError(
+                job=job,
+                row=issue.row,
+                column=issue.column,
+                kind=kind,
+                message=issue.message,
+                value=issue.value,
+            )
+        )
+        (self.error_rows if kind == ImportRowError.Kind.ERROR else self.duplicate_rows).add(
+            issue.row
+        )
+
+
+def batch_commit(
+    *,
+    job: ImportJob,
+    batch: Batch,
+    positions: dict[str, int],
+    units: UnitResolver,
+    today: dt.date,
+    hook: BatchHook | None = None,
+) -> BatchResult:
+    drafts: list[PersonDraft] = []
+    found = _Sorted()
+    for row in batch.rows:
+        draft, issues = validate_row(row, positions, today=today)
+        for issue in issues:
+            found.add(job, issue, ImportRowError.Kind.ERROR)
+        if draft is not None:
+            drafts.append(draft)
+    with transaction.atomic():
+        _lock_progress(job, batch)
+        unit_ids = _resolve_units(job, drafts, units, found)
+        repeats = _add_findings(
+            job, found, [*find_in_batch(drafts), *find_in_earlier_batches(job, drafts)]
+        )
+        clean = [d for d in drafts if d.row not in found.error_rows]
+        _add_findings(
+            job,
+            found,
+            find_in_registry(actor=units.actor, drafts=clean, watermark=job.people_watermark),
+        )
+        people = _create_people(job, units.actor, drafts, unit_ids, found)
+        _record_rows(job, drafts, people, repeats)
+        ImportRowError.objects.bulk_create(found.problems)
+        if hook is not None:
+            hook(batch.index)
+        result = BatchResult(
+            processed=len(batch.rows),
+            created=len(people),
+            invalid=len(found.error_rows),
+            duplicate=len(found.duplicate_rows - found.error_rows),
+        )
+        _save_progress(job, batch, result)
+        if not job.is_dry_run:
+            _audit_batch(job, batch, result)
+    return result
+
+
+def _lock_progress(job: ImportJob, batch: Batch) -> None:
+    current = (
+        ImportJob.objects.select_for_update()
+        .filter(pk=job.pk)
+        .values_list("last_committed_row", flat=True)
+        .get()
+    )
+    if current != batch.after_row:
+        raise ConcurrentRunError(
+            _("Another run of import #%(id)d has already committed rows up to %(row)d.")
+            % {"id": job.pk, "row": current}
+        )
+
+
+def _resolve_units(
+    job: ImportJob, drafts: Sequence[PersonDraft], units: UnitResolver, found: _Sorted
+) -> dict[int, int]:
+    units.load({d.unit_code for d in drafts})
+    resolved: dict[int, int] = {}
+    header = col.BY_KEY[col.UNIT].header
+    for draft in drafts:
+        unit_id, problem = units.get(draft.unit_code)
+        if unit_id is None:
+            issue = RowIssue(draft.row, header, problem, draft.unit_code)
+            found.add(job, issue, ImportRowError.Kind.ERROR)
+        else:
+            resolved[draft.row] = unit_id
+    return resolved
+
+
+def _add_findings(
+    job: ImportJob, found: _Sorted, findings: Sequence[Finding]
+) -> set[tuple[int, str]]:
+    """Record findings; return (row, column) of the numbers repeated from an earlier row."""
+    repeats = set()
+    for finding in findings:
+        found.add(job, finding.issue, finding.kind)
+        if finding.kind == ImportRowError.Kind.ERROR:
+            repeats.add((finding.issue.row, finding.issue.column))
+    return repeats
+
+
+def _create_people(
+    job: ImportJob,
+    actor: User,
+    drafts: Sequence[PersonDraft],
+    unit_ids: dict[int, int],
+    found: _Sorted,
+) -> dict[int, Person]:
+    """Insert the rows that have no problem at all; index their names. Row → person."""
+    if job.is_dry_run:
+        return {}
+    blocked = found.error_rows | found.duplicate_rows
+    ready = [d for d in drafts if d.row not in blocked]
+    people = insert_new(Person, [_person_values(d, unit_ids[d.row], actor) for d in ready])
+    index_people(people)
+    return {draft.row: person for draft, person in zip(ready, people, strict=True)}
+
+
+def _person_values(draft: PersonDraft, unit_id: int, actor: User) -> dict[str, object]:
+    birth = draft.birth
+    return {
+        "full_name": draft.full_name,
+        "surname": draft.surname,
+        "middle_name": draft.middle_name,
+        "given_name": draft.given_name,
+        "name_key": draft.name_key,
+        "birth_date": birth.value if birth else None,
+        "birth_precision": birth.precision if birth else "year",
+        "birth_year": birth.year if birth else None,
+        "sex": draft.sex,
+        "cccd": draft.cccd,
+        "party_card_number": draft.party_card_number,
+        "hometown_text": draft.hometown_text,
+        "hometown_province_code": draft.hometown_province_code,
+        "hometown_commune_code": draft.hometown_commune_code,
+        "residence_text": draft.residence_text,
+        "residence_province_code": draft.residence_province_code,
+        "residence_commune_code": draft.residence_commune_code,
+        "org_unit_id": unit_id,
+        "admission_date": draft.admission_date,
+        "official_date": draft.official_date,
+        "created_by_id": actor.pk,
+    }
+
+
+def _record_rows(
+    job: ImportJob,
+    drafts: Sequence[PersonDraft],
+    people: dict[int, Person],
+    repeats: set[tuple[int, str]],
+) -> None:
+    """The idempotency keys: one per valid row, with its numbers unless they repeat an earlier
+    row's (so the first occurrence is the one later rows are compared with)."""
+    cccd_header, card_header = col.BY_KEY[col.CCCD].header, col.BY_KEY[col.CARD].header
+    insert_rows(
+        ImportedRow,
+        ["job_id", "row", "person_id", "cccd", "party_card_number"],
+        (
+            (
+                job.pk,
+                d.row,
+                people[d.row].pk if d.row in people else None,
+                "" if (d.row, cccd_header) in repeats else (d.cccd or ""),
+                "" if (d.row, card_header) in repeats else (d.party_card_number or ""),
+            )
+            for d in drafts
+        ),
+    )
+
+
+def _save_progress(job: ImportJob, batch: Batch, result: BatchResult) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        last_committed_row=batch.last_row,
+        rows_processed=F("rows_processed") + result.processed,
+        rows_created=F("rows_created") + result.created,
+        rows_invalid=F("rows_invalid") + result.invalid,
+        rows_duplicate=F("rows_duplicate") + result.duplicate,
+        heartbeat_at=timezone.now(),
+    )
+    job.last_committed_row = batch.last_row
+
+
+def _audit_batch(job: ImportJob, batch: Batch, result: BatchResult) -> None:
+    audit_record(
+        actor=job.created_by,
+        action="intake.people.import_batch",
+        target=job,
+        org_unit=job.org_unit,
+        data={
+            "job": job.pk,
+            "batch": batch.index,
+            "rows": [batch.after_row + 1, batch.last_row],
+            "read": result.processed,
+            "created": result.created,
+            "invalid": result.invalid,
+            "duplicate": result.duplicate,
+        },
+    )

@@ -1,0 +1,330 @@
+"""Import jobs: create (from an upload or a server file), run or resume, and finish.
+
+`import_job_run` streams the file and hands each batch of `batch_size` rows to
+`batches.batch_commit`, which writes it in one transaction with the job's progress. A run that
+stops for any reason (an exception, `kill -9`, a lost worker) leaves the job at its last
+committed batch; running the job again continues from there and ends with every good row exactly
+once. Audit: "intake.people.import_start" when the job is created, one
+"intake.people.import_batch" per committed batch (not in a dry run), "intake.people.import_resume"
+when a stopped job is taken up again, and "intake.people.import_finish" at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bvct.access import policy
+from bvct.accounts.models import User
+from bvct.audit.services import audit_record
+from bvct.core.errors import AccessDenied, DomainError
+from bvct.intake.batches import Batch, BatchHook, UnitResolver, batch_commit
+from bvct.intake.columns import HeaderProblem, match_headers
+from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
+from bvct.intake.readers import FileFormatError, SheetRow, count_rows, detect_format, iter_rows
+from bvct.intake.rows import clear_caches, is_blank
+from bvct.orgs.models import OrgUnit
+from bvct.people.models import Person
+
+DEFAULT_BATCH_SIZE = 1000
+MAX_BATCH_SIZE = 10_000
+STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the run is presumed dead
+_HASH_CHUNK = 1 << 20
+
+ProgressCallback = Callable[[ImportJob], None]
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    file_format: str
+    sha256: str
+    size: int
+    rows: int | None
+
+
+def file_facts(binary: IO[bytes]) -> FileFacts:
+    """Format, checksum, size and (estimated) data rows, reading the file in chunks."""
+    file_format = detect_format(binary)
+    digest, size = hashlib.sha256(), 0
+    while chunk := binary.read(_HASH_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    binary.seek(0)
+    try:
+        rows = count_rows(binary, file_format)
+    except Exception as exc:  # any unreadable workbook is the file's problem
+        raise FileFormatError(
+            _("The file cannot be read as an Excel workbook (.xlsx): %(detail)s.") % {"detail": exc}
+        ) from exc
+    return FileFacts(file_format, digest.hexdigest(), size, rows)
+
+
+def _check_target(actor: User, org_unit: OrgUnit) -> None:
+    if not policy.can_create_person_in(actor, org_unit):
+        raise AccessDenied(
+            _("You may not import people into “%(unit)s”.")
+            % {"unit": f"{org_unit.code} — {org_unit.name}"}
+        )
+    if org_unit.valid_to is not None:
+        raise DomainError(
+            _("The organisation “%(unit)s” has ended: import into the unit that succeeded it.")
+            % {"unit": f"{org_unit.code} — {org_unit.name}"},
+            field="org_unit",
+        )
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    actor: User,
+    org_unit: OrgUnit,
+    file_name: str,
+    upload: File[bytes] | None = None,
+    source_path: Path | None = None,
+    is_dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    start: bool = False,
+) -> ImportJob:
+    """A new job for an uploaded file (stored) or a file on the server (CLI). `start` enqueues
+    the background run once the transaction commits."""
+    _check_target(actor, org_unit)
+    if (upload is None) == (source_path is None):
+        raise ValueError("give exactly one of upload and source_path")
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise DomainError(_("Rows per batch must be between 1 and 10,000."), field="batch_size")
+    if upload is not None:
+        facts = file_facts(upload.file or upload)
+    else:
+        with Path(source_path or "").open("rb") as binary:
+            facts = file_facts(binary)
+    job = ImportJob(
+        org_unit=org_unit,
+        created_by=actor,
+        file_name=Path(file_name).name[:255],
+        source_path=str(source_path) if source_path else "",
+        file_format=facts.file_format,
+        file_sha256=facts.sha256,
+        file_size=facts.size,
+        rows_estimated=facts.rows,
+        is_dry_run=is_dry_run,
+        batch_size=batch_size,
+    )
+    if upload is not None:
+        job.upload.save(job.file_name, upload, save=False)
+    job.full_clean()
+    job.save()
+    _audit(job, "intake.people.import_start")
+    if start:
+        from bvct.intake.tasks import import_job_run_task  # noqa: PLC0415 (tasks imports us)
+
+        transaction.on_commit(lambda: import_job_run_task.enqueue(job.pk))
+    return job
+
+
+def import_job_resumable(
+    *, actor: User, source: Path, org_unit: OrgUnit, is_dry_run: bool
+) -> ImportJob | None:
+    """The job to continue when the CLI is run again on the same file: same user, unit, mode and
+    contents, not finished. None when there is none."""
+    with source.open("rb") as binary:
+        sha256 = file_facts(binary).sha256
+    return (
+        ImportJob.objects.filter(
+            created_by=actor,
+            org_unit=org_unit,
+            is_dry_run=is_dry_run,
+            file_sha256=sha256,
+            status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def is_stalled(job: ImportJob) -> bool:
+    """Not finished and without progress for STALE_AFTER: its run has died."""
+    if job.is_finished:
+        return False
+    last = job.heartbeat_at or job.started_at or job.created_at
+    return last is not None and timezone.now() - last > STALE_AFTER
+
+
+@transaction.atomic
+def import_job_resume(*, actor: User, job: ImportJob) -> ImportJob:
+    """Run a stalled job again (in the background) from its last committed row."""
+    if not policy.can_create_person_in(actor, job.org_unit):
+        raise AccessDenied(_("You may not import people into this unit."))
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not is_stalled(locked):
+        raise DomainError(_("This import is finished or still running: nothing to resume."))
+    locked.heartbeat_at = timezone.now()
+    locked.save(update_fields=["heartbeat_at", "updated_at"])
+    _audit(locked, "intake.people.import_resume", by=actor)
+    from bvct.intake.tasks import import_job_run_task  # noqa: PLC0415 (tasks imports us)
+
+    transaction.on_commit(lambda: import_job_run_task.enqueue(locked.pk))
+    return locked
+
+
+def import_job_run(
+    *,
+    job_id: int,
+    hook: BatchHook | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportJob:
+    """Run (or continue) the job to its end. Messages are stored in Vietnamese whatever the
+    language of the caller. `hook(batch_index)` runs inside each batch's transaction (tests)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        job = _claim(job_id)
+        if job is None:
+            return ImportJob.objects.get(pk=job_id)
+        try:
+            _run(job, hook=hook, on_progress=on_progress)
+        except FileFormatError as exc:
+            _fail(job, exc.message)
+        return ImportJob.objects.get(pk=job_id)
+
+
+@transaction.atomic
+def _claim(job_id: int) -> ImportJob | None:
+    job = (
+        ImportJob.objects.select_for_update()
+        .select_related("org_unit", "created_by")
+        .get(pk=job_id)
+    )
+    if job.is_finished:
+        return None
+    now = timezone.now()
+    if job.started_at is None:
+        job.started_at = now
+        job.people_watermark = Person.objects.aggregate(top=Max("pk"))["top"] or 0
+    job.status = ImportJob.Status.RUNNING
+    job.heartbeat_at = now
+    job.save(
+        update_fields=["status", "started_at", "people_watermark", "heartbeat_at", "updated_at"]
+    )
+    return job
+
+
+def _run(job: ImportJob, *, hook: BatchHook | None, on_progress: ProgressCallback | None) -> None:
+    with (
+        _open_source(job) as binary,
+        contextlib.closing(iter_rows(binary, job.file_format)) as rows,
+    ):
+        header = next(rows, None)
+        match = match_headers(header.values if header else [])
+        if match.problems:
+            _fail_on_header(job, match.problems)
+            return
+        clear_caches()
+        units = UnitResolver(actor=job.created_by, default_unit=job.org_unit)
+        today = timezone.localdate()
+        for batch in _batches(rows, after_row=job.last_committed_row, size=job.batch_size):
+            batch_commit(
+                job=job, batch=batch, positions=match.positions, units=units, today=today, hook=hook
+            )
+            if on_progress is not None:
+                job.refresh_from_db()
+                on_progress(job)
+    _finish(job)
+
+
+def _batches(rows: Iterator[SheetRow], *, after_row: int, size: int) -> Iterator[Batch]:
+    """Batches of `size` non-blank rows after `after_row`; trailing blank rows end the last."""
+    index, start, pending, last = 0, after_row, [], after_row
+    for row in rows:
+        if row.number <= after_row:
+            continue
+        last = row.number
+        if not is_blank(row):
+            pending.append(row)
+        if len(pending) == size:
+            index += 1
+            yield Batch(index, start, last, pending)
+            start, pending = last, []
+    if pending or last > start:
+        yield Batch(index + 1, start, last, pending)
+
+
+@contextmanager
+def _open_source(job: ImportJob) -> Iterator[IO[bytes]]:
+    if job.upload:
+        with job.upload.storage.open(job.upload.name, "rb") as stored:
+            yield getattr(stored, "file", stored)
+    else:
+        try:
+            binary = Path(job.source_path).open("rb")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            raise FileFormatError(
+                _("The file %(path)s cannot be opened: %(detail)s.")
+                % {"path": job.source_path, "detail": exc.strerror}
+            ) from exc
+        with binary:
+            yield binary
+
+
+@transaction.atomic
+def _fail_on_header(job: ImportJob, problems: tuple[HeaderProblem, ...]) -> None:
+    ImportRowError.objects.bulk_create(
+        ImportRowError(job=job, row=1, column=p.column, message=p.message) for p in problems
+    )
+    _end(job, ImportJob.Status.FAILED, _("The header row does not match the template."))
+
+
+@transaction.atomic
+def _fail(job: ImportJob, message: str) -> None:
+    _end(job, ImportJob.Status.FAILED, message)
+
+
+@transaction.atomic
+def _finish(job: ImportJob) -> None:
+    _end(job, ImportJob.Status.DONE, "")
+
+
+def _end(job: ImportJob, status: str, failure: str) -> None:
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.is_finished:
+        return
+    locked.status = status
+    locked.failure = failure[:500]
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "failure", "finished_at", "updated_at"])
+    if locked.is_dry_run:
+        ImportedRow.objects.filter(job=locked).delete()  # a dry run keeps only its report
+    if locked.upload and status == ImportJob.Status.DONE:
+        transaction.on_commit(lambda: locked.upload.storage.delete(locked.upload.name))
+    _audit(locked, "intake.people.import_finish")
+
+
+def _audit(job: ImportJob, action: str, *, by: User | None = None) -> None:
+    audit_record(
+        actor=by or job.created_by,
+        action=action,
+        target=job,
+        org_unit=job.org_unit,
+        data={
+            "job": job.pk,
+            "status": job.status,
+            "dry_run": job.is_dry_run,
+            "format": job.file_format,
+            "rows_estimated": job.rows_estimated,
+            "read": job.rows_processed,
+            "created": job.rows_created,
+            "invalid": job.rows_invalid,
+            "duplicate": job.rows_duplicate,
+            "last_committed_row": job.last_committed_row,
+        },
+    )
