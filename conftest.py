@@ -59,8 +59,10 @@ def _vietnamese() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _audit_key(tmp_path: Path, settings: pytest.FixtureRequest) -> None:
-    """Each test signs audit checkpoints with its own throw-away key."""
+    """Each test signs audit checkpoints with its own throw-away key and writes files in its own
+    var/ folder."""
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-signing-key.pem"  # type: ignore[attr-defined]
+    settings.VAR_DIR = tmp_path / "var"  # type: ignore[attr-defined]
 
 
 def pytest_configure() -> None:

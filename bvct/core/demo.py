@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +19,13 @@ from django.db import transaction
 from bvct.accounts.models import Clearance, Role, RoleCode, User
 from bvct.audit.services import audit_record
 from bvct.core.errors import DomainError
+from bvct.criteria.demo import load_demo_rulesets
+from bvct.declarations.demo import load_demo_declarations
+from bvct.intake.demo import write_demo_sheet
 from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_create
+from bvct.people.demo import load_demo_people
 
 DEMO_PASSWORD = "bvct-demo-2026"  # noqa: S105 (published on purpose: demo data only)
 DEMO_VALID_FROM = dt.date(2025, 7, 1)
@@ -107,6 +112,9 @@ class DemoResult:
     logins: tuple[DemoLogin, ...]
     units_created: int
     users_created: int
+    people_created: int = 0
+    rulesets_published: int = 0
+    import_sheet: Path | None = None
 
 
 class DemoRefusedError(DomainError):
@@ -132,6 +140,13 @@ def demo_load() -> DemoResult:
         user, created = (admin, admin_created) if spec is admin_spec else _upsert_user(spec, units)
         users.append(user)
         users_created += created
+    people_created = load_demo_people()
+    load_demo_declarations()
+    rulesets_published = load_demo_rulesets()
+    sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
+    if not sheet.exists():
+        sheet.parent.mkdir(parents=True, exist_ok=True)
+        write_demo_sheet(sheet)
     audit_record(
         actor=None,
         action="core.demo.load",
@@ -150,7 +165,15 @@ def demo_load() -> DemoResult:
         )
         for spec in DEMO_USERS
     )
-    return DemoResult(DEMO_PASSWORD, logins, units_created, users_created)
+    return DemoResult(
+        DEMO_PASSWORD,
+        logins,
+        units_created,
+        users_created,
+        people_created=people_created,
+        rulesets_published=rulesets_published,
+        import_sheet=sheet,
+    )
 
 
 def _needed_codes() -> set[str]:

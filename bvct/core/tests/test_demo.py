@@ -16,7 +16,10 @@ from django.urls import reverse
 from bvct.accounts.models import Clearance, User
 from bvct.audit.models import AuditEvent
 from bvct.core.demo import DEMO_PASSWORD, DemoRefusedError, demo_load
+from bvct.criteria.models import RuleSetVersion
+from bvct.declarations.models import Declaration
 from bvct.orgs.models import OrgUnit
+from bvct.people.models import Person
 
 # username -> (unit code, roles, clearance)
 EXPECTED_USERS = {
@@ -80,6 +83,27 @@ def test_demo_twice_yields_the_same_data_and_restores_the_demo_users(db: None) -
     event = AuditEvent.objects.filter(action="core.demo.load").order_by("-seq").first()
     assert event is not None
     assert (event.actor, event.data["units_created"], event.data["users_created"]) == (None, 0, 0)
+
+
+def test_demo_brings_people_a_member_declaration_example_rules_and_an_import_sheet(
+    db: None, settings: pytest.FixtureRequest
+) -> None:
+    # when
+    first = demo_load()
+    second = demo_load()
+    # then
+    assert (first.people_created, second.people_created) == (40, 0)
+    assert (first.rulesets_published, second.rulesets_published) == (3, 0)
+    assert Person.objects.count() == 40
+    member = Person.objects.get(account__username="member")
+    assert sorted(Declaration.objects.filter(person=member).values_list("number", "status")) == [
+        (1, "submitted"),
+        (2, "draft"),
+    ]
+    assert RuleSetVersion.objects.filter(status="published").count() == 3
+    assert first.import_sheet == settings.VAR_DIR / "demo" / "nguoi-10000.xlsx"  # type: ignore[attr-defined]
+    assert first.import_sheet is not None
+    assert first.import_sheet.stat().st_size > 100_000
 
 
 def test_every_demo_user_logs_in_and_has_the_right_unit_and_roles(db: None) -> None:

@@ -33,7 +33,14 @@ def format_logins(result: DemoResult) -> str:
 
     rule = "  ".join("-" * width for width in widths)
     created = (
-        f"(this run created {result.units_created} demo units and {result.users_created} users)"
+        f"(this run created {result.units_created} demo units, {result.users_created} users, "
+        f"{result.people_created} people and published {result.rulesets_published} example "
+        "rule sets)"
+    )
+    sheet = (
+        f"Sample import sheet with some bad rows: {result.import_sheet}"
+        if result.import_sheet
+        else ""
     )
     return "\n".join(
         [
@@ -46,6 +53,7 @@ def format_logins(result: DemoResult) -> str:
             "",
             f"Password for every demo login: {result.password}",
             created,
+            sheet,
             "",
         ]
     )
