@@ -31,6 +31,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Verification requests"), None),
     (_("Inspections"), None),
     (_("Reports"), None),
+    (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
     (_("Users"), "accounts:user-list"),
     (_("Audit log"), "audit:event-list"),
