@@ -156,6 +156,7 @@ class Dossier:
     relatives: list[Relative]
     issues: list[RecordedIssue] | None  # None: the actor may not see issues at all
     declarations: list[Any] | None  # None: the declarations app has no model yet
+    cases: list[Any]  # cases about this person (and records merged into it) the actor may see
     merged_from: list[Person]
     can_edit: bool
     can_edit_issues: bool
@@ -181,6 +182,11 @@ def person_dossier(*, actor: User, person: Person) -> Dossier:
         relatives=relatives,
         issues=issues,
         declarations=_declarations(actor, [person, *merged_from]),
+        cases=list(
+            policy.cases_visible_to(actor)
+            .filter(person__in=[person, *merged_from])
+            .order_by("-opened_at", "-pk")
+        ),
         merged_from=merged_from,
         can_edit=policy.can_edit_person(actor, person) and person.merged_into_id is None,
         can_edit_issues=policy.can_edit_issues(actor, person) and person.merged_into_id is None,

@@ -14,6 +14,7 @@ from bvct.people.models import Person, RecordedIssue, Relative, Sex
 from bvct.people.search_index import index_people
 from bvct.people.tests.factories import make_issue, make_person, make_relative
 from bvct.people.tests.helpers import Actors, fields_for, nothing_changes
+from bvct.vetting.tests.factories import make_case
 
 HX = {"HX-Request": "true"}
 
@@ -455,3 +456,16 @@ def test_search_page_query_budget_and_new_person_found_by_sloppy_name(
     html = response.content.decode()
     assert html.count('data-testid="person-row"') == 1
     assert "Nguyễn Thị Hồng Nhung" in html
+
+
+def test_detail_lists_cases_of_the_person_and_of_merged_records(tree, actors: Actors) -> None:
+    keep = make_person(org_unit=tree.commune_a1, full_name="Lò Văn Giữ")
+    merged = make_person(org_unit=tree.commune_a1, full_name="Lo Van Giu", merged_into=keep)
+    own, old = make_case(person=keep), make_case(person=merged)
+    make_case(person=make_person(org_unit=tree.commune_a1))  # someone else's
+    html = _client(actors.clerk).get(reverse("people:person-detail", args=[keep.pk]))
+    text = html.content.decode()
+    assert text.count('data-testid="case-row"') == 2
+    assert f'href="{own.get_absolute_url()}"' in text
+    assert f'href="{old.get_absolute_url()}"' in text
+    assert f'href="{reverse("cases:case-open", args=[keep.pk])}"' in text
