@@ -6,6 +6,8 @@ missing one.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,11 +85,9 @@ def _browse(actor: User, filters: PersonFilters) -> QuerySet[Person]:
 
 
 def _search_module() -> Any:
-    try:
-        from bvct.namesearch import search  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
-    except ImportError:
-        return None
-    return search
+    """`bvct.namesearch.search` once it is in the tree (errors inside it are never swallowed)."""
+    name = "bvct.namesearch.search"
+    return importlib.import_module(name) if importlib.util.find_spec(name) else None
 
 
 def _fallback_search(actor: User, filters: PersonFilters) -> QuerySet[Person]:

@@ -80,7 +80,7 @@ def _all_pages(actor, filters: selectors.PersonFilters) -> tuple[list[int], int]
     [("root", 3), ("prov_a", 1), ("commune_a1", 0), ("branch_a1", 2), ("prov_b", 3)],
 )
 # queries whose words have no neighbour within one edit among the names (so no typo matches)
-@pytest.mark.parametrize("query", ["", "cuong", "pham dung"])
+@pytest.mark.parametrize("query", ["", "le cuong", "pham dung"])
 def test_list_matches_the_oracle(tree: Tree, population, node, clearance, query) -> None:
     # given an inspector at `node` with `clearance`
     unit = getattr(tree, node)
