@@ -69,8 +69,12 @@ def csv_file(count: int) -> Path:
     return path
 
 
+# `python -m bvct.cli` is the `bvct` console script (same entry point), run from this checkout
+BVCT = [sys.executable, "-m", "bvct.cli"]
+
+
 def bvct(*args: str, env: dict[str, str]) -> None:
-    command = [str(Path(sys.executable).parent / "bvct"), *args]
+    command = [*BVCT, *args]
     subprocess.run(command, check=True, env=env, cwd=ROOT)  # noqa: S603 (our own CLI)
 
 
@@ -115,7 +119,7 @@ def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
         [
-            str(Path(sys.executable).parent / "bvct"),
+            *BVCT,
             "import",
             "people",
             str(path),
@@ -157,6 +161,7 @@ def main() -> None:
         sys.exit("set DATABASE_URL to a PostgreSQL bench database (bvct_bench_…)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    env["BVCT_DEBUG"] = "false"  # as in production: no query log
     env.setdefault("BVCT_VAR_DIR", str(BENCH_DIR / "var"))
     path = csv_file(args.count)
     fresh_database(url, env)

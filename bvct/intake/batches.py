@@ -127,23 +127,38 @@ class _Sorted:
         )
 
 
+@dataclass(frozen=True)
+class CheckedBatch:
+    """A batch with the outcome of the per-row checks (which need no database)."""
+
+    batch: Batch
+    drafts: list[PersonDraft]
+    issues: list[RowIssue]
+
+
+def batch_check(batch: Batch, *, positions: dict[str, int], today: dt.date) -> CheckedBatch:
+    drafts: list[PersonDraft] = []
+    issues: list[RowIssue] = []
+    for row in batch.rows:
+        draft, row_issues = validate_row(row, positions, today=today)
+        issues.extend(row_issues)
+        if draft is not None:
+            drafts.append(draft)
+    return CheckedBatch(batch, drafts, issues)
+
+
 def batch_commit(
     *,
     job: ImportJob,
-    batch: Batch,
-    positions: dict[str, int],
+    checked: CheckedBatch,
     units: UnitResolver,
-    today: dt.date,
     hook: BatchHook | None = None,
 ) -> BatchResult:
-    drafts: list[PersonDraft] = []
+    """Write one checked batch (see the module docstring)."""
+    batch, drafts = checked.batch, checked.drafts
     found = _Sorted()
-    for row in batch.rows:
-        draft, issues = validate_row(row, positions, today=today)
-        for issue in issues:
-            found.add(job, issue, ImportRowError.Kind.ERROR)
-        if draft is not None:
-            drafts.append(draft)
+    for issue in checked.issues:
+        found.add(job, issue, ImportRowError.Kind.ERROR)
     with transaction.atomic():
         _lock_progress(job, batch)
         unit_ids = _resolve_units(job, drafts, units, found)

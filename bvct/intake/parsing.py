@@ -192,4 +192,5 @@ def parse_digits(value: CellValue, *, pad_to: int = 0) -> str:
         value = int(value)
     if isinstance(value, int):
         return str(value).zfill(pad_to)
-    return _SEPARATORS.sub("", _INVISIBLE.sub("", value))  # not cached: numbers are unique
+    text = value if isinstance(value, str) else str(value)
+    return _SEPARATORS.sub("", _INVISIBLE.sub("", text))  # not cached: numbers are unique

@@ -22,7 +22,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.audit.services import audit_record
 from bvct.core.errors import AccessDenied, DomainError
-from bvct.intake.batches import Batch, BatchHook, UnitResolver, batch_commit
+from bvct.intake.batches import Batch, BatchHook, UnitResolver, batch_check, batch_commit
 from bvct.intake.columns import HeaderProblem, match_headers
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import FileFormatError, SheetRow, count_rows, detect_format, iter_rows
@@ -233,9 +233,9 @@ def _run(job: ImportJob, *, hook: BatchHook | None, on_progress: ProgressCallbac
         units = UnitResolver(actor=job.created_by, default_unit=job.org_unit)
         today = timezone.localdate()
         for batch in _batches(rows, after_row=job.last_committed_row, size=job.batch_size):
-            batch_commit(
-                job=job, batch=batch, positions=match.positions, units=units, today=today, hook=hook
-            )
+            checked = batch_check(batch, positions=match.positions, today=today)
+            batch_commit(job=job, checked=checked, units=units, hook=hook)
+            reset_queries()  # DEBUG's query log would otherwise keep the last 9,000 statements
             if on_progress is not None:
                 job.refresh_from_db()
                 on_progress(job)

@@ -7,15 +7,22 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from bvct.accounts.models import User
 from bvct.audit.models import AuditEvent
 from bvct.intake import services
-from bvct.intake.batches import Batch, ConcurrentRunError, UnitResolver, batch_commit
+from bvct.intake.batches import (
+    Batch,
+    ConcurrentRunError,
+    UnitResolver,
+    batch_check,
+    batch_commit,
+)
 from bvct.intake.columns import HEADERS, match_headers
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import SheetRow
-from bvct.intake.tests.factories import many_rows, person_row, report, write_csv
+from bvct.intake.tests.factories import make_job, many_rows, person_row, report, write_csv
 from bvct.people.models import Person
 from conftest import Tree
 
@@ -120,11 +127,27 @@ def test_a_second_run_cannot_commit_a_batch_already_committed(
     units = UnitResolver(actor=clerk, default_unit=tree.commune_a1)
     positions = match_headers(list(HEADERS)).positions
     today = dt.date(2026, 1, 1)
-    batch_commit(job=job, batch=stale, positions=positions, units=units, today=today)
+    checked = batch_check(stale, positions=positions, today=today)
+    batch_commit(job=job, checked=checked, units=units)
     before = (Person.objects.count(), ImportedRow.objects.count(), AuditEvent.objects.count())
     # when another run, which read the job before that commit, commits the same batch
     with pytest.raises(ConcurrentRunError, match="đã ghi xong đến dòng 3"):
-        batch_commit(job=job, batch=stale, positions=positions, units=units, today=today)
+        batch_commit(job=job, checked=checked, units=units)
     # then nothing more is written
     after = (Person.objects.count(), ImportedRow.objects.count(), AuditEvent.objects.count())
     assert before == after == (2, 2, 2)
+
+
+def test_the_database_refuses_a_row_of_a_job_twice(tree: Tree, clerk: User) -> None:
+    # given the key of row 2 of a job
+    job = make_job(org_unit=tree.commune_a1, created_by=clerk)
+    ImportedRow.objects.create(job=job, row=2, cccd="001090012345")
+    # when the same row, or the same CCCD on another row, is recorded again: refused
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedRow.objects.create(job=job, row=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedRow.objects.create(job=job, row=3, cccd="001090012345")
+    # then only the first key exists; another job may hold the same row and CCCD
+    other = make_job(org_unit=tree.commune_a1, created_by=clerk)
+    ImportedRow.objects.create(job=other, row=2, cccd="001090012345")
+    assert ImportedRow.objects.count() == 2
