@@ -31,6 +31,7 @@ import random
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -240,6 +241,24 @@ CCCD_MULTIPLIER = 382_919  # coprime with 10**6: (k * m + offset) % 10**6 is a p
 CARD_MULTIPLIER = 7_919_993  # coprime with 10**8
 
 
+# (unit code "X00070", province code, "Phường …, Thành phố …", ward code "00070")
+Place = tuple[str, int, str, str]
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    name: str
+    born: str  # dd/mm/yyyy, mm/yyyy or yyyy
+    sex: str  # "Nam" / "Nữ"
+    cccd: str
+    card: str
+    hometown: Place
+    residence: Place
+    unit: str
+    admitted: str
+    official: str
+
+
 class Table:
     """Weighted choice in O(log n) with precomputed cumulative weights."""
 
@@ -272,11 +291,12 @@ class Generator:
         provinces = {int(p.code): province_label(p) for p in Province.iter_all()}
         self.province_codes = sorted(provinces)
         wards = sorted(Ward.iter_all(), key=lambda ward: int(ward.code))
-        self.wards = [
+        self.wards: list[Place] = [
             (
                 f"X{int(w.code):05d}",
                 int(w.province_code),
                 f"{w.name}, {provinces[int(w.province_code)]}",
+                f"{int(w.code):05d}",
             )
             for w in wards
         ]
@@ -297,7 +317,7 @@ class Generator:
         tail = (serial * CCCD_MULTIPLIER + offset) % 10**6
         return f"{province:03d}{digit}{year % 100:02d}{tail:06d}"
 
-    def row(self, index: int) -> list[str]:
+    def person(self, index: int) -> Synthetic:
         rng = self.rng
         sex = "Nam" if rng.random() < 0.5 else "Nữ"  # noqa: PLR2004
         words = [self.surnames.pick(rng), self.middle[sex].pick(rng), self.given[sex].pick(rng)]
@@ -310,12 +330,14 @@ class Generator:
             born = f"{month:02d}/{year}"
         else:
             born = f"{day:02d}/{month:02d}/{year}"
-        home_code, home_province, home_text = self.wards[rng.randrange(len(self.wards))]
-        if rng.random() < 0.6:  # noqa: PLR2004
-            live_code, live_text = home_code, home_text
-        else:
-            live_code, _, live_text = self.wards[rng.randrange(len(self.wards))]
-        unit = live_code if rng.random() < 0.8 else self.wards[rng.randrange(len(self.wards))][0]  # noqa: PLR2004
+        home = rng.randrange(len(self.wards))
+        live = home if rng.random() < 0.6 else rng.randrange(len(self.wards))  # noqa: PLR2004
+        unit = (
+            self.wards[live][0]
+            if rng.random() < 0.8  # noqa: PLR2004
+            else self.wards[rng.randrange(len(self.wards))][0]
+        )
+        home_province = self.wards[home][1]
         registered = (
             home_province
             if rng.random() < 0.7  # noqa: PLR2004
@@ -331,7 +353,33 @@ class Generator:
             join_month, join_day = rng.randint(1, 12), rng.randint(1, 28)
             admitted = f"{join_day:02d}/{join_month:02d}/{join_year}"
             official = f"{join_day:02d}/{join_month:02d}/{join_year + 1}"
-        return [name, born, sex, cccd, card, home_text, live_text, unit, admitted, official]
+        return Synthetic(
+            name,
+            born,
+            sex,
+            cccd,
+            card,
+            self.wards[home],
+            self.wards[live],
+            unit,
+            admitted,
+            official,
+        )
+
+    def row(self, index: int) -> list[str]:
+        p = self.person(index)
+        return [
+            p.name,
+            p.born,
+            p.sex,
+            p.cccd,
+            p.card,
+            p.hometown[2],
+            p.residence[2],
+            p.unit,
+            p.admitted,
+            p.official,
+        ]
 
     def rows(self, count: int) -> Iterator[list[str]]:
         for index in range(count):

@@ -1,0 +1,222 @@
+"""Index maintenance: `index_people` (idempotent upsert) and `unindex_people`.
+
+Both run inside the caller's transaction (people services, the importer, `bvct namesearch
+rebuild`) and never commit. They are set-based: a batch of any size costs a fixed number of
+statements (at most about ten per `BATCH_SIZE` people), never one per person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple, TypeVar
+
+from django.db import connection
+from django.db.models import F, Field, Model, OuterRef, Q, Subquery
+
+from bvct.accounts.models import User
+from bvct.namesearch.models import SearchEntry, SearchName, SearchPosting, SearchSyllableKey
+from bvct.namesearch.text import (
+    card_key,
+    deletion_keys,
+    given_and_surname,
+    name_keys,
+    name_tokens,
+    syllables,
+)
+from bvct.orgs.models import OrgUnit
+from bvct.people.models import Person
+
+BATCH_SIZE = 2000
+_T = TypeVar("_T")
+
+_ENTRY_COLUMNS = [
+    "name_id",
+    "path",
+    "given",
+    "surname",
+    "classification",
+    "birth_year",
+    "hometown_province",
+    "cccd",
+    "card_key",
+]
+
+
+class PersonRow(NamedTuple):
+    """What the index reads of a person (`rebuild` reads these columns without model objects)."""
+
+    pk: int
+    full_name: str
+    org_unit_id: int
+    classification: int
+    birth_year: int | None
+    hometown_province_code: str
+    cccd: str | None
+    party_card_number: str | None
+    merged_into_id: int | None
+
+
+PERSON_ROW_FIELDS = PersonRow._fields
+
+
+def index_people(people: Iterable[Person]) -> None:
+    """(Re)index these people: upsert their entries, or remove them when merged into another.
+
+    The people must be saved (they have a primary key). Their managing unit is read fresh from
+    the database, so a unit moved in the same transaction is indexed at its new place.
+    """
+    index_rows(PersonRow(*(getattr(p, name) for name in PERSON_ROW_FIELDS)) for p in people)
+
+
+def index_rows(rows: Iterable[PersonRow]) -> None:
+    for batch in _batches(rows):
+        _index_batch(batch)
+
+
+def unindex_people(person_ids: Iterable[int]) -> None:
+    """Remove these people from the index (e.g. before deleting them or when they are merged)."""
+    for batch in _batches(person_ids):
+        SearchEntry.objects.filter(person_id__in=batch).delete()
+
+
+def _batches(items: Iterable[_T]) -> Iterator[list[_T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, BATCH_SIZE)):
+        yield batch
+
+
+def _index_batch(people: list[PersonRow]) -> None:
+    merged = [person.pk for person in people if person.merged_into_id is not None]
+    live = {person.pk: person for person in people if person.merged_into_id is None}
+    if merged:
+        SearchEntry.objects.filter(person_id__in=merged).delete()
+    if not live:
+        return
+    names = {pk: name_keys(person.full_name) for pk, person in live.items()}
+    name_ids = _ensure_names(set(names.values()))
+    paths = dict(
+        OrgUnit.objects.filter(pk__in={p.org_unit_id for p in live.values()}).values_list(
+            "pk", "path"
+        )
+    )
+    _insert(
+        SearchEntry,
+        ["person_id", *_ENTRY_COLUMNS],
+        [
+            (
+                pk,
+                name_ids[names[pk]],
+                paths[person.org_unit_id],
+                *given_and_surname(names[pk][1]),
+                person.classification,
+                person.birth_year,
+                person.hometown_province_code or "",
+                person.cccd or None,
+                card_key(person.party_card_number),
+            )
+            for pk, person in sorted(live.items())
+        ],
+        update=("person_id", _ENTRY_COLUMNS),
+    )
+
+
+def _ensure_names(names: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Ids of these (written, folded) names, creating the missing ones with their postings and
+    their new syllables."""
+    by_key = dict(names)
+    existing = dict(SearchName.objects.filter(key__in=by_key).values_list("key", "pk"))
+    # sorted everywhere: concurrent writers then take the same locks in the same order
+    missing = sorted((key, folded) for key, folded in by_key.items() if key not in existing)
+    if missing:
+        _insert(SearchName, ["key", "folded"], missing)
+        created = dict(
+            SearchName.objects.filter(key__in=[key for key, _ in missing]).values_list("key", "pk")
+        )
+        # Another transaction may have created some of them first: their postings exist, and
+        # inserting them again is ignored, so every missing name gets its postings here.
+        _insert(
+            SearchPosting,
+            ["token", "name_id"],
+            sorted(
+                (token, created[key]) for key, folded in missing for token in name_tokens(folded)
+            ),
+        )
+        _ensure_syllables({word for _, folded in missing for word in syllables(folded)})
+        existing.update(created)
+    return {name: existing[name[0]] for name in names}
+
+
+def _ensure_syllables(words: set[str]) -> None:
+    known = {
+        key
+        for key, syllable in SearchSyllableKey.objects.filter(key__in=words).values_list(
+            "key", "syllable"
+        )
+        if key == syllable
+    }
+    _insert(
+        SearchSyllableKey,
+        ["key", "syllable"],
+        [(key, word) for word in sorted(words - known) for key in sorted(deletion_keys(word))],
+    )
+
+
+def _insert(
+    model: type[Model],
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    update: tuple[str, list[str]] | None = None,
+) -> None:
+    """INSERT … ON CONFLICT in one executemany: DO NOTHING, or upsert `update` = (key, columns).
+
+    Set-based and without model objects: the importer indexes millions of people through here.
+    """
+    if not rows:
+        return
+    conflict = "DO NOTHING"
+    if update is not None:
+        key, changed = update
+        assignments = ", ".join(f"{column} = excluded.{column}" for column in changed)
+        conflict = f"({key}) DO UPDATE SET {assignments}"
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        # one statement per batch: the columns as arrays, unnested into rows
+        fields = [model._meta.get_field(column) for column in columns]
+        types = [field.db_type(connection) for field in fields if isinstance(field, Field)]
+        arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (our names)
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT {conflict}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        return
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (our names)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT {conflict}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def resync_paths_after_merge(
+    *, unit: OrgUnit, successor: OrgUnit, effective_date: dt.date, actor: User
+) -> int:
+    """Merge handler (registered in `apps.py`): the entries of people now managed anywhere under
+    the successor or still under the ended unit take their unit's current path — the children
+    moved under the successor and the people the people app's own handler moved there. Returns
+    how many entries changed."""
+    del effective_date, actor
+    current = Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("org_unit__path")[:1])
+    people = Person.objects.filter(
+        OrgUnit.subtree_filter(successor.path, prefix="org_unit__")
+        | OrgUnit.subtree_filter(unit.path, prefix="org_unit__")
+    ).values("pk")
+    stale = (
+        SearchEntry.objects.filter(person_id__in=people)
+        .annotate(current_path=current)
+        .filter(~Q(path=F("current_path")))
+    )
+    return stale.update(path=current)

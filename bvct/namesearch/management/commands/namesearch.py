@@ -1,0 +1,45 @@
+"""`bvct namesearch rebuild [--batch-size N] [--restart]`: (re)build the name-search index."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from typing_extensions import override
+
+from bvct.namesearch.models import IndexRebuild
+from bvct.namesearch.rebuild import rebuild_index
+
+
+class Command(BaseCommand):
+    help = "Name-search index operations. `rebuild`: index every person, in batches; a run "
+    help += "stopped half-way resumes where it stopped (unless --restart)."
+
+    @override
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+        rebuild = subcommands.add_parser("rebuild", help="Index every person (resumable).")
+        rebuild.add_argument("--batch-size", type=int, default=5000)
+        rebuild.add_argument(
+            "--restart", action="store_true", help="Start from the first person again."
+        )
+
+    @override
+    def handle(self, *args: Any, **options: Any) -> None:
+        # `subcommand` is required, and `rebuild` is the only one.
+        started = time.perf_counter()
+
+        def progress(run: IndexRebuild) -> None:
+            if options["verbosity"] > 1:
+                self.stdout.write(f"{run.people_indexed} people (up to id {run.last_person_id})")
+
+        result = rebuild_index(
+            batch_size=options["batch_size"], restart=options["restart"], progress=progress
+        )
+        elapsed = time.perf_counter() - started
+        how = "resumed" if result.resumed else "started"
+        self.stdout.write(
+            f"Index rebuild {result.rebuild_id} ({how}) finished in {elapsed:.1f}s: "
+            f"{result.people_indexed} people indexed."
+        )

@@ -1,0 +1,105 @@
+"""Query planning: which postings to read to find the names matching a query.
+
+Each query word is a *group* of acceptable folded syllables (the word itself, or its one-edit
+corrections). A name matches when it holds one syllable of every group. The candidates can be
+read through the postings of one group (its syllables) or of two groups (every pair of their
+syllables); the cheapest choice is the one that reads the fewest postings, estimated from how
+many names hold each syllable.
+
+Those counts are read from the postings once and kept for `COUNT_TTL` seconds per process: they
+only steer the plan (a stale count makes a query slower, never wrong), and the vocabulary of
+Vietnamese names is small and slow to change.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from bvct.namesearch.models import SearchName, SearchPosting
+
+COUNT_TTL = 600.0
+COUNT_CAP = 50_000  # beyond this a syllable is "very common": the exact figure does not matter
+TOKEN_COST = 2.0  # reading one posting key costs about as much as two candidate names
+
+_lock = threading.Lock()
+_counts: dict[str, int] = {}
+_names_total: list[int] = []
+_loaded_at: list[float] = [0.0]
+
+
+def clear_counts() -> None:
+    """Forget the cached counts (tests; after a rebuild)."""
+    with _lock:
+        _counts.clear()
+        _names_total.clear()
+        _loaded_at[0] = time.monotonic()
+
+
+def choose_tokens(groups: Sequence[set[str]]) -> set[str]:
+    """The posting tokens to read: one group's syllables or the pairs of two groups' syllables,
+    whichever is estimated to read the fewest candidate names."""
+    counts = syllable_counts(set().union(*groups))
+    total = max(1, _total_names())
+    estimates = [sum(counts.get(syllable, 0) for syllable in group) for group in groups]
+    best: tuple[int, ...]
+    best_cost, best = min(
+        (estimates[i] + TOKEN_COST * len(groups[i]), (i,)) for i in range(len(groups))
+    )
+    for i, j in itertools.combinations(range(len(groups)), 2):
+        cost = estimates[i] * estimates[j] / total + TOKEN_COST * len(groups[i]) * len(groups[j])
+        if cost < best_cost:
+            best_cost, best = cost, (i, j)
+    if len(best) == 1:
+        return set(groups[best[0]])
+    first, second = groups[best[0]], groups[best[1]]
+    return {f"{a} {b}" if a <= b else f"{b} {a}" for a in first for b in second}
+
+
+def syllable_counts(syllables: set[str]) -> dict[str, int]:
+    """How many names hold each syllable (up to COUNT_CAP), cached for COUNT_TTL seconds."""
+    with _lock:
+        if time.monotonic() - _loaded_at[0] > COUNT_TTL:
+            _counts.clear()
+            _names_total.clear()
+            _loaded_at[0] = time.monotonic()
+        missing = sorted(syllables - _counts.keys())
+    if missing:
+        fetched = _count_postings(missing)
+        with _lock:
+            _counts.update(fetched)
+    with _lock:
+        return {syllable: _counts.get(syllable, 0) for syllable in syllables}
+
+
+def _count_postings(tokens: list[str]) -> dict[str, int]:
+    params: list[Any] = []
+    parts = []
+    for token in tokens:
+        params += [token, token, COUNT_CAP]
+        parts.append(
+            f"SELECT %s, COUNT(*) FROM (SELECT 1 FROM {SearchPosting._meta.db_table} "  # noqa: S608 (our table)
+            f"WHERE token = %s LIMIT %s) AS t"
+        )
+    found: dict[str, int] = dict.fromkeys(tokens, 0)
+    with connection.cursor() as cursor:
+        for start in range(0, len(parts), 200):
+            chunk = parts[start : start + 200]
+            cursor.execute(" UNION ALL ".join(chunk), params[start * 3 : (start + len(chunk)) * 3])
+            found.update(dict(cursor.fetchall()))
+    return found
+
+
+def _total_names() -> int:
+    with _lock:
+        if _names_total:
+            return _names_total[0]
+    total = SearchName.objects.count()
+    with _lock:
+        _names_total[:] = [total]
+    return total
