@@ -171,6 +171,10 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:person-detail": RoutePolicy(
         roles=DOSSIER_ROLES, target="person", methods=("GET", "PATCH")
     ),
+    # cases API (bvct.vetting): the same rules as the pages
+    "api:case-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");
     # admins import drafts, approvers preview the impact and publish; evaluation follows the dossier
     "criteria:ruleset-list": STAFF,
@@ -211,8 +215,4 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         methods=("POST",),
     ),
     "api:criteria-person-evaluation": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
-    # cases API (bvct.vetting): the same rules as the pages
-    "api:case-list": RoutePolicy(roles=DOSSIER_ROLES),
-    "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
-    "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
 }

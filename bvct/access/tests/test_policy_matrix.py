@@ -132,6 +132,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "relative": _target_relative,
     "issue": _target_issue,
     "declaration": _target_declaration,
+    "case": _target_case,
     "import_job": _target_import_job,
 }
 
