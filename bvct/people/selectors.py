@@ -6,8 +6,6 @@ missing one.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.text import fold
+from bvct.namesearch.search import search_people
 from bvct.orgs.models import OrgUnit
 from bvct.people import addresses
 from bvct.people.dates import format_partial_date
@@ -84,15 +83,9 @@ def _browse(actor: User, filters: PersonFilters) -> QuerySet[Person]:
     return people
 
 
-def _search_module() -> Any:
-    """`bvct.namesearch.search` once it is in the tree (errors inside it are never swallowed)."""
-    name = "bvct.namesearch.search"
-    return importlib.import_module(name) if importlib.util.find_spec(name) else None
-
-
-def _fallback_search(actor: User, filters: PersonFilters) -> QuerySet[Person]:
-    """Until the name-search index exists: exact CCCD or party card, or every folded word
-    contained in the folded name."""
+def _filtered_browse(actor: User, filters: PersonFilters) -> QuerySet[Person]:
+    """A query with the unit or sex filter (which the name index does not hold): exact CCCD or
+    party card, or every folded word contained in the folded name, within the filtered scope."""
     people = _browse(actor, filters)
     query = filters.query.strip()
     if query.isdigit():
@@ -108,9 +101,8 @@ def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1)
     """The list page and the API list: browse (by name) or search (ranked), paginated."""
     number = max(1, page)
     offset = (number - 1) * PAGE_SIZE
-    search = _search_module() if filters.query.strip() else None
-    if search is not None and filters.unit is None and not filters.sex:
-        result = search.search_people(
+    if filters.query.strip() and filters.unit is None and not filters.sex:
+        result = search_people(
             actor=actor,
             query=filters.query,
             birth_year=filters.birth_year,
@@ -118,30 +110,19 @@ def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1)
             limit=PAGE_SIZE,
             offset=offset,
         )
+        # hits carry their people, read through the access policy with their units
         return PersonPage(
-            _hit_people(result.hits),
+            [hit.person for hit in result.hits],
             result.total,
             number,
-            scores={_hit_id(hit): float(hit.score) for hit in result.hits},
+            scores={hit.person.pk: hit.score for hit in result.hits},
         )
-    people = _fallback_search(actor, filters) if filters.query.strip() else _browse(actor, filters)
+    people = _filtered_browse(actor, filters) if filters.query.strip() else _browse(actor, filters)
     total = people.count()
     rows = list(
         people.select_related("org_unit").order_by("name_key", "pk")[offset : offset + PAGE_SIZE]
     )
     return PersonPage(rows, total, number)
-
-
-def _hit_id(hit: Any) -> int:
-    person = getattr(hit, "person", None)
-    return int(person.pk if person is not None else hit.person_id)
-
-
-def _hit_people(hits: list[Any]) -> list[Person]:
-    """The hits' people in rank order, with their units, in one query at most."""
-    ids = [_hit_id(hit) for hit in hits]
-    by_id = Person.objects.select_related("org_unit").in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def person_get_for_actor(*, actor: User, pk: int) -> Person:
