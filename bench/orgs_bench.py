@@ -3,7 +3,8 @@
     # SQLite (its own file)
     BVCT_SQLITE_PATH=var/bench/orgs.sqlite3 .venv/bin/python bench/orgs_bench.py
     # PostgreSQL (its own database: createdb -h 127.0.0.1 -U postgres bvct_bench_orgs)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bvct_bench_orgs .venv/bin/python bench/orgs_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bvct_bench_orgs \
+        .venv/bin/python bench/orgs_bench.py
 
 Steps: migrate; time `load_official_units()` on an empty tree (cold) and again (warm, nothing to
 do); add synthetic grassroots organisations and chi bộ under every commune until the tree has
@@ -60,9 +61,11 @@ def grow(target: int, rng: random.Random) -> None:
         code, name = communes[i % len(communes)]
         place = name.replace("Đảng bộ ", "")
         g = f"BENCH-{i}"
-        specs.append(UnitSpec(g, f"Đảng bộ {rng.choice(GRASSROOTS)} {place} số {i}", "grassroots", code))
-        for j in range(rng.randint(2, 6)):
-            specs.append(UnitSpec(f"{g}-{j}", f"Chi bộ {j + 1} {place}", "branch", g))
+        specs.append(
+            UnitSpec(g, f"Đảng bộ {rng.choice(GRASSROOTS)} {place} số {i}", "grassroots", code)
+        )
+        branches = range(rng.randint(2, 6))
+        specs.extend(UnitSpec(f"{g}-{j}", f"Chi bộ {j + 1} {place}", "branch", g) for j in branches)
         i += 1
     root = OrgUnit.objects.get(code="TW")
     head = UnitSpec(root.code, root.name, root.kind, None)
@@ -71,7 +74,9 @@ def grow(target: int, rng: random.Random) -> None:
 
 
 def officer(username: str, code: str) -> User:
-    user, _ = User.objects.get_or_create(username=username, defaults={"org_unit": OrgUnit.objects.get(code=code)})
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"org_unit": OrgUnit.objects.get(code=code)}
+    )
     user.roles.set([Role.objects.get_or_create(code="officer")[0]])
     return User.objects.get(pk=user.pk)
 

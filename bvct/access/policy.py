@@ -424,9 +424,7 @@ def can_preview_ruleset_impact(actor: User) -> bool:
 
 def can_publish_ruleset(actor: User, version: RuleSetVersion) -> bool:
     """Approvers publish drafts they did not write themselves (four eyes)."""
-    return (
-        can_preview_ruleset_impact(actor) and version.is_draft and version.author_id != actor.pk
-    )
+    return can_preview_ruleset_impact(actor) and version.is_draft and version.author_id != actor.pk
 
 
 def can_evaluate_person(actor: User, person: Person) -> bool:

@@ -142,9 +142,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "cases:inbox": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:case-list": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
-    "cases:case-open": RoutePolicy(
-        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
-    ),
+    "cases:case-open": RoutePolicy(roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")),
     "cases:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     "cases:case-assign": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     "cases:case-pause": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),

@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -161,7 +160,7 @@ def test_detail_of_an_ended_unit_links_its_successor(tree: Tree, officer_a: User
     assert 'data-testid="user-count"' not in page
 
 
-def unmasked(response: HttpResponse, path: str) -> str:
+def unmasked(response: object, path: str) -> str:
     """The page without what differs by nature: the per-response CSRF mask and the typed path."""
     page = text(response).replace(path, "PATH")
     return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1…", page)
