@@ -16,9 +16,10 @@ import datetime as dt
 import decimal
 import io
 import itertools
+import re
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -32,6 +33,7 @@ XLSX = "xlsx"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the binary .xls of Excel 97-2003
 _CHUNK = 1 << 20
+_ROW_TAG = re.compile(rb'<row r="(\d+)"')
 csv.field_size_limit(1 << 20)
 
 
@@ -65,7 +67,8 @@ def count_rows(binary: IO[bytes], file_format: str) -> int | None:
     if file_format == XLSX:
         workbook = load_workbook(binary, read_only=True, data_only=True)
         try:
-            max_row = workbook.worksheets[0].max_row
+            sheet = workbook.worksheets[0]
+            max_row = sheet.max_row or _last_row_number(workbook, sheet)
         finally:
             workbook.close()
             binary.seek(0)
@@ -76,6 +79,19 @@ def count_rows(binary: IO[bytes], file_format: str) -> int | None:
         last = chunk[-1:]
     binary.seek(0)
     return max(lines + (last != b"\n") - 1, 0)
+
+
+def _last_row_number(workbook: Any, sheet: Any) -> int | None:
+    """The number of the sheet's last row, for sheets that do not declare their size (openpyxl's
+    write-only mode, some exporters): the last `<row r="…">` of the sheet's XML, read in chunks."""
+    last: int | None = None
+    tail = b""
+    with workbook._archive.open(sheet._worksheet_path) as xml:
+        while chunk := xml.read(_CHUNK):
+            for match in _ROW_TAG.finditer(tail + chunk):
+                last = int(match.group(1))
+            tail = chunk[-64:]
+    return last
 
 
 def iter_rows(binary: IO[bytes], file_format: str) -> Generator[SheetRow]:

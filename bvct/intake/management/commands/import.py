@@ -103,7 +103,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         mode = "dry run" if dry_run else "import"
-        self.stdout.write(f"{mode} #{job.pk}: {source.name}, about {job.rows_estimated} rows")
+        size = f"about {job.rows_estimated} rows" if job.rows_estimated else "size not declared"
+        self.stdout.write(f"{mode} #{job.pk}: {source.name}, {size}")
         return job
 
     def _hook(self, options: dict[str, Any]) -> BatchHook | None:
