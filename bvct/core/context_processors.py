@@ -27,6 +27,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("My cases"), "cases:my-cases"),
     (_("Organisation tree"), "orgs:unit-list"),
     (_("People"), "people:person-list"),
+    (_("Imports"), "intake:job-list"),
     (_("Cases"), "cases:inbox"),
     (_("Verification requests"), None),
     (_("Inspections"), None),
