@@ -20,7 +20,7 @@ def main() -> int:
     with open(args[1], encoding="utf-8") as handle:
         table: dict[str, str] = json.load(handle)
     for entry in po:
-        if entry.msgid in table and (force or not entry.msgstr):
+        if entry.msgid in table and (force or not entry.msgstr or "fuzzy" in entry.flags):
             entry.msgstr = unicodedata.normalize("NFC", table[entry.msgid])
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
