@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.factories import make_child, make_root
+from tests.browser.support import CHROMIUM_ARGS, chromium_path
 
 
 @dataclass
@@ -69,3 +71,26 @@ def pytest_configure() -> None:
     # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
     # a thread that has one unless told. Only the test process sets this.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- real browser (Playwright + Debian chromium) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test process, shared by every browser test."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

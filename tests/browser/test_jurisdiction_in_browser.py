@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
 from conftest import Tree
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from bvct.declarations.demo import load_demo_declarations
 from bvct.declarations.models import Declaration
 from bvct.people.tests.factories import make_person
 from conftest import Tree
-from tests.browser.conftest import browser, screenshot  # noqa: F401 (the session fixture)
+from tests.browser.support import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def test_member_fixes_the_draft_on_a_phone_and_submits(
     transactional_db: None,
     live_server: object,
     tree: Tree,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     # given the demo member's records: version 1 submitted, version 2 a draft with problems
     member = make_user(org_unit=tree.branch_a1, roles=(RoleCode.MEMBER,), username="member")

@@ -1,4 +1,7 @@
-"""Real-browser fixtures: Playwright for Python driving Debian's headless Chromium.
+"""Real-browser support: Playwright for Python driving Debian's headless Chromium.
+
+The `browser` and `page` fixtures live in the root conftest.py, so that every test in the project
+shares ONE session-scoped browser per process (two sync Playwright instances cannot coexist).
 
 `playwright install` cannot download browsers on isolated networks, so we point Playwright at the
 system Chromium (installed by scripts/ensure-chromium.sh, which `make test` runs).
@@ -8,11 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,25 +33,6 @@ def chromium_path() -> str:
     if not path:
         pytest.fail("Chromium is missing: run `bash scripts/ensure-chromium.sh` (make test does)")
     return path
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def screenshot(page: Page, name: str) -> Path:
