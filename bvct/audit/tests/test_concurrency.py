@@ -11,20 +11,17 @@ file, with the project's own connection settings (WAL, busy_timeout, BEGIN IMMED
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.utils import load_backend
+from django.db import transaction
 
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.audit.verify import verify_chain
+from tests.concurrency import own_connection, sqlite_file_copy
 
 THREADS = 6
 EVENTS_PER_THREAD = 15
@@ -33,37 +30,7 @@ EVENTS_PER_THREAD = 15
 @pytest.fixture
 def file_database(tmp_path: Path) -> dict[str, Any] | None:
     """Settings of a file copy of the SQLite test database (None on PostgreSQL)."""
-    if connection.vendor != "sqlite":
-        return None
-    connection.ensure_connection()
-    path = tmp_path / "audit-concurrency.sqlite3"
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return {**connection.settings_dict, "NAME": str(path)}
-
-
-@contextmanager
-def own_connection(file_settings: dict[str, Any] | None) -> Iterator[None]:
-    """This thread's connection: to the test database, or to its file copy on SQLite."""
-    if file_settings is None:
-        try:
-            yield
-        finally:
-            connections[DEFAULT_DB_ALIAS].close()
-        return
-    original = connections[DEFAULT_DB_ALIAS]
-    wrapper = load_backend(file_settings["ENGINE"]).DatabaseWrapper(
-        dict(file_settings), DEFAULT_DB_ALIAS
-    )
-    connections[DEFAULT_DB_ALIAS] = wrapper
-    try:
-        yield
-    finally:
-        wrapper.close()
-        connections[DEFAULT_DB_ALIAS] = original
+    return sqlite_file_copy(tmp_path / "audit-concurrency.sqlite3")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,16 +10,10 @@ thread a connection to it, with the project's settings (WAL, busy_timeout, BEGIN
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.utils import load_backend
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
@@ -30,42 +24,9 @@ from bvct.people.tests.factories import make_person
 from bvct.vetting import services
 from bvct.vetting.models import Case, CaseTransition, CaseType, Purpose, Status
 from bvct.vetting.tests.factories import make_case
+from tests.concurrency import own_connection, sqlite_file_copy
 
 THREADS = 20
-
-
-def _file_copy(tmp_path: Path) -> dict[str, Any] | None:
-    """Settings of a file copy of the SQLite test database as it is now (None on PostgreSQL)."""
-    if connection.vendor != "sqlite":
-        return None
-    connection.ensure_connection()
-    path = tmp_path / "case-race.sqlite3"
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-    return {**connection.settings_dict, "NAME": str(path)}
-
-
-@contextmanager
-def own_connection(file_settings: dict[str, Any] | None) -> Iterator[None]:
-    if file_settings is None:
-        try:
-            yield
-        finally:
-            connections[DEFAULT_DB_ALIAS].close()
-        return
-    original = connections[DEFAULT_DB_ALIAS]
-    wrapper = load_backend(file_settings["ENGINE"]).DatabaseWrapper(
-        dict(file_settings), DEFAULT_DB_ALIAS
-    )
-    connections[DEFAULT_DB_ALIAS] = wrapper
-    try:
-        yield
-    finally:
-        wrapper.close()
-        connections[DEFAULT_DB_ALIAS] = original
 
 
 @pytest.mark.django_db(transaction=True)
@@ -78,7 +39,7 @@ def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path:
         person=person, case_type=CaseType.APPRAISAL, purpose=Purpose.KEY_POST, status=Status.REVIEW
     )
     approvers = [make_user(org_unit=unit, roles=(RoleCode.APPROVER,)).pk for _ in range(THREADS)]
-    file_settings = _file_copy(tmp_path)
+    file_settings = sqlite_file_copy(tmp_path / "case-race.sqlite3")
     start = threading.Barrier(THREADS)
     outcomes: list[str] = []
     errors: list[BaseException] = []
