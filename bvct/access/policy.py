@@ -374,6 +374,18 @@ def can_assign_case(actor: User, case: Case) -> bool:
     return can_work_case(actor, case) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
 
 
+def can_decide_case(actor: User, case: Case) -> bool:
+    """Decide or sign (admit, refuse, conclude): approvers of the case's competent authority
+    only (`bvct.vetting.authority`), never an approver of another node."""
+    from bvct.vetting.authority import competent_unit  # noqa: PLC0415 (vetting imports access)
+
+    return (
+        can_work_case(actor, case)
+        and actor.has_role(RoleCode.APPROVER)
+        and actor.org_unit_id == competent_unit(case).pk
+    )
+
+
 def can_extend_case(actor: User, case: Case) -> bool:
     """An extension of a legal time limit needs an approver."""
     return can_work_case(actor, case) and actor.has_role(RoleCode.APPROVER)

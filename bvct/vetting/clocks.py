@@ -21,9 +21,16 @@ from bvct.accounts.models import User
 from bvct.audit.services import audit_record
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.orgs.models import OrgUnit
-from bvct.vetting.defaults import DEFAULT_LIMITS
+from bvct.vetting.defaults import DEFAULT_LIMITS, DEFAULT_WINDOWS
 from bvct.vetting.locks import case_qs_for_update
-from bvct.vetting.models import Case, CaseNotification, CaseStep, ClockEvent, StepLimit
+from bvct.vetting.models import (
+    Case,
+    CaseNotification,
+    CaseStep,
+    ClockEvent,
+    StepLimit,
+    WindowLimit,
+)
 from bvct.vetting.tasks import case_notify_task
 from bvct.workdays.calendar import WorkCalendar, add_working_days, working_days_between
 
@@ -285,6 +292,19 @@ def seed_default_limits() -> int:
                 "max_extensions": row.max_extensions,
                 "legal_basis": row.legal_basis,
                 "is_statutory": row.is_statutory,
+            },
+        )
+        added += int(created)
+    for window in DEFAULT_WINDOWS:
+        _window, created = WindowLimit.objects.get_or_create(
+            kind=window.kind,
+            case_type=window.case_type,
+            valid_from=window.valid_from,
+            defaults={
+                "days": window.days,
+                "working_days": window.working_days,
+                "legal_basis": window.legal_basis,
+                "is_statutory": window.is_statutory,
             },
         )
         added += int(created)

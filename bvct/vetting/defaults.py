@@ -66,3 +66,42 @@ DEFAULT_LIMITS: tuple[DefaultLimit, ...] = (
     DefaultLimit("history", "verifying", 60, INTERNAL, QD58, 30, 1, is_statutory=False),
     DefaultLimit("history", "review", 15, INTERNAL, QD58, is_statutory=False),
 )
+
+
+class DefaultWindow(NamedTuple):
+    kind: str  # "explanation" or "appeal"
+    days: int
+    working_days: bool
+    legal_basis: str
+    valid_from: date
+    case_type: str = ""  # empty: every case type
+    is_statutory: bool = False
+
+
+# domain.md §3 (a) "What the subject is told", (b) "Subject's rights", (c) "Subject": no rule sets
+# an explanation window, and the complaint route against a conclusion was not found; the appeal
+# default borrows the 30-day complaint period for discipline (QĐ 296 art. 25). Both are editable.
+DEFAULT_WINDOWS: tuple[DefaultWindow, ...] = (
+    DefaultWindow(
+        "explanation",
+        10,
+        True,
+        "Chỉ tiêu nội bộ (chưa tìm thấy quy định về thời hạn giải trình; có thể sửa)",
+        QD29,
+    ),
+    DefaultWindow(
+        "appeal",
+        30,
+        False,
+        "Tham chiếu QĐ 296-QĐ/TW (2025) Điều 25: khiếu nại trong 30 ngày kể từ ngày nhận quyết "
+        "định (áp dụng cho kỷ luật; chưa tìm thấy quy định riêng cho kết luận; có thể sửa)",
+        QD29,
+    ),
+)
+
+# Committee terms (nhiệm kỳ) used for document numbering when no `CommitteeTerm` row covers a
+# unit: numbers restart from 01 in each term (domain.md §6 "Numbering").
+DEFAULT_TERMS: tuple[tuple[str, date], ...] = (
+    ("2020–2025", date(2020, 7, 1)),
+    ("2025–2030", date(2025, 7, 1)),
+)

@@ -95,6 +95,15 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("opened by"),
     )
+    competent_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_cases",
+        verbose_name=_("competent authority"),
+        help_text=_("The unit whose approvers decide and sign (computed from the tree)."),
+    )
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -337,6 +346,9 @@ class CaseNotification(models.Model):
         STAGE = "stage", _("The case moved to a new stage")
         ASSIGNED = "assigned", _("A case was assigned to you")
         ESCALATED = "escalated", _("An overdue case was escalated to your unit")
+        NOTICE = "notice", _("A notice about your case")
+        EXPLAINED = "explained", _("The subject sent an explanation")
+        APPEAL = "appeal", _("An appeal was lodged against a conclusion")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notifications"
@@ -358,3 +370,340 @@ class CaseNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+# --- phase 2: competent authority, documents, conclusions, due process --------------------------
+
+
+class AuthorityRule(models.Model):
+    """Overrides the competent authority computed from the tree (`authority.py`): cases of
+    `case_type` (and `purpose`, empty = any) about subjects managed in `org_unit`'s subtree are
+    decided by `competent_unit` — e.g. a grassroots committee authorised to admit. The deepest
+    rule wins; a purpose-specific rule wins over an empty purpose at the same depth."""
+
+    case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, blank=True)
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("subjects in")
+    )
+    competent_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("competent-authority rule")
+        verbose_name_plural = _("competent-authority rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "purpose", "org_unit"], name="authorityrule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}/{self.purpose} @ {self.org_unit_id} → {self.competent_unit_id}"
+
+
+class CaseDocument(models.Model):
+    """A file kept with a case: uploaded attachments and generated documents (DOCX).
+
+    The bytes live under `settings.CASE_FILES_DIR` (outside every public path) as
+    `storage_name`, and are served only through the authorised download view."""
+
+    class Kind(models.TextChoices):
+        ATTACHMENT = "attachment", _("Attachment")
+        MINUTES = "minutes", _("Working-session minutes")
+        NOTICE = "notice", _("Notice to the subject")
+        CONCLUSION = "conclusion", _("Conclusion or decision")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    checklist_code = models.CharField(_("required document"), max_length=40, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+    visible_to_subject = models.BooleanField(_("the subject may see it"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkingSession(models.Model):
+    """A working session (buổi làm việc) of the case with its attendees and minutes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=255)
+    attendees = models.TextField(_("attendees"), help_text=_("One person per line."))
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("working session")
+        verbose_name_plural = _("working sessions")
+        ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d/%m/%Y} {self.place}"
+
+
+class CommitteeTerm(models.Model):
+    """A committee's term (nhiệm kỳ): document numbers restart from 01 in each term. The term of
+    a unit on a day is its own or its nearest ancestor's latest term started on or before it."""
+
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("term"), max_length=20)
+    starts_on = models.DateField(_("starts on"))
+
+    class Meta:
+        verbose_name = _("committee term")
+        verbose_name_plural = _("committee terms")
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "starts_on"], name="committeeterm_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per (issuing unit, document type, term); locked to take the next."""
+
+    issuing_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    doc_type = models.CharField(max_length=10)  # the symbol: "KL", "QĐ", "TB"
+    term = models.CharField(max_length=20)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "doc_type", "term"], name="documentsequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}/{self.term}: {self.last_number}"
+
+
+class ConclusionOutcome(models.TextChoices):
+    ADMIT = "admit", _("Admitted to the Party")
+    REFUSE = "refuse", _("Admission refused")
+    MEETS = "meets", _("Meets the political standard")
+    NEEDS_APPROVAL = "needs_approval", _("Meets it only with a higher body's approval")
+    DOES_NOT_MEET = "does_not_meet", _("Does not meet the political standard")
+    CONFIRMED = "confirmed", _("Political-history issue confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Political-history issue not confirmed")
+    CLEARED = "cleared", _("Cleared")
+
+
+class CaseConclusion(models.Model):
+    """The decision or conclusion that ended a case: outcome, the facts it cites, the criteria
+    version used (through the stored evaluation), its number and the generated DOCX."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conclusions")
+    transition = models.OneToOneField(
+        CaseTransition, on_delete=models.PROTECT, related_name="conclusion"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ConclusionOutcome.choices)
+    facts = models.TextField(_("facts relied on"))
+    evaluation = models.ForeignKey(
+        "criteria.Evaluation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("criteria evaluation"),
+    )
+    issuing_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    doc_type = models.CharField(max_length=10)
+    term = models.CharField(max_length=20)
+    number = models.PositiveIntegerField()
+    reference = models.CharField(_("number and symbol"), max_length=80)
+    issued_on = models.DateField(_("issued on"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.OneToOneField(
+        CaseDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("conclusion")
+        verbose_name_plural = _("conclusions")
+        ordering = ["issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "doc_type", "term", "number"],
+                name="caseconclusion_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_current=True), name="caseconclusion_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WindowLimit(models.Model):
+    """How long the subject has to explain, or to appeal a conclusion, and since when (data)."""
+
+    class Kind(models.TextChoices):
+        EXPLANATION = "explanation", _("Explanation window")
+        APPEAL = "appeal", _("Appeal window")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    case_type = models.CharField(
+        _("case type"), max_length=20, choices=CaseType.choices, blank=True
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+    working_days = models.BooleanField(_("counted in working days"), default=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    is_statutory = models.BooleanField(_("set by a regulation"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due-process window")
+        verbose_name_plural = _("due-process windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "case_type", "valid_from"], name="windowlimit_unique_version"
+            ),
+            models.CheckConstraint(condition=Q(days__gte=1), name="windowlimit_positive_days"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.case_type or '*'}: {self.days}"
+
+
+class CaseNotice(models.Model):
+    """A notice to the subject (shown in the member portal and printable as a letter)."""
+
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("What is being verified")
+        CONCLUSION = "conclusion", _("Conclusion")
+        OTHER = "other", _("Other notice")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    body = models.TextField(_("content"))
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    explanation_due_on = models.DateField(_("explanation due by"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen by the subject"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.issued_on:%d/%m/%Y}"
+
+
+class Explanation(models.Model):
+    """The subject's written explanation (bản tường trình) in answer to a notice."""
+
+    notice = models.OneToOneField(CaseNotice, on_delete=models.PROTECT, related_name="explanation")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="explanations")
+    text = models.TextField(_("explanation"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    on_paper = models.BooleanField(_("entered from paper by staff"), default=False)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Appeal(models.Model):
+    """A complaint against a conclusion, heard by a panel with no earlier role in the case."""
+
+    class Status(models.TextChoices):
+        LODGED = "lodged", _("Lodged")
+        HEARING = "hearing", _("Panel hearing")
+        UPHELD = "upheld", _("Conclusion upheld")
+        OVERTURNED = "overturned", _("Conclusion set aside, case reopened")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    conclusion = models.ForeignKey(CaseConclusion, on_delete=models.PROTECT, related_name="appeals")
+    grounds = models.TextField(_("grounds"))
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lodged_on = models.DateField(_("lodged on"))
+    deadline = models.DateField(_("appeal deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.LODGED
+    )
+    decision = models.TextField(_("panel decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["lodged_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conclusion"],
+                condition=Q(status__in=["lodged", "hearing"]),
+                name="appeal_one_pending_per_conclusion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+
+class AppealReviewer(models.Model):
+    """A member of an appeal panel (recorded; conflicted reviewers are refused)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_chair = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-is_chair", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "user"], name="appealreviewer_unique"),
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(is_chair=True), name="appealreviewer_one_chair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

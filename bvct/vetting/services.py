@@ -19,6 +19,7 @@ from bvct.core.errors import AccessDenied, DomainError
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
 from bvct.vetting import workflow
+from bvct.vetting.authority import competent_unit, competent_unit_for
 from bvct.vetting.clocks import step_start
 from bvct.vetting.locks import case_qs_for_update
 from bvct.vetting.models import (
@@ -87,6 +88,9 @@ def case_open(
         person=person,
         status=spec.initial,
         holding_unit=route.holding_unit,
+        competent_unit=competent_unit_for(
+            case_type=case_type, subject_unit=person.org_unit, purpose=purpose
+        ),
         assignee=route.assignee,
         subject_matter=subject_matter.strip(),
         opened_by=actor,
@@ -112,6 +116,7 @@ def case_open(
             "person": person.pk,
             "new": {"case_type": case_type, "purpose": purpose, "status": case.status},
             "holding_unit": case.holding_unit_id,
+            "competent_unit": case.competent_unit_id,
             "assignee": case.assignee_id,
         },
     )
@@ -141,6 +146,11 @@ def _check_transition(case: Case, to: str, actor: User, reason: str) -> workflow
         raise _refuse_transition(case, to)
     if not actor.has_role(*edge.roles):
         raise AccessDenied(_("Your role may not take this step."))
+    if edge.decides and not policy.can_decide_case(actor, case):
+        raise AccessDenied(
+            _("Only an approver of %(unit)s, the competent authority, may take this decision.")
+            % {"unit": competent_unit(case)}
+        )
     if edge.reason_required and not reason.strip():
         raise DomainError(_("Reason: this step needs a written reason."), field="reason")
     failures = workflow.guard_failures(case, edge)

@@ -38,6 +38,7 @@ class Edge:
     roles: frozenset[str]
     guards: tuple[str, ...] = ()
     reason_required: bool = False
+    decides: bool = False  # a decision: only approvers of the competent authority
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,14 @@ ADMISSION = CaseTypeSpec(
             _withdraw(),
         ),
         Status.RESOLVED: (
-            Edge(Status.ADMITTED, _("Decide to admit"), APPROVERS, ("checklist",)),
-            Edge(Status.REFUSED, _("Refuse admission"), APPROVERS, reason_required=True),
+            Edge(Status.ADMITTED, _("Decide to admit"), APPROVERS, ("checklist",), decides=True),
+            Edge(
+                Status.REFUSED,
+                _("Refuse admission"),
+                APPROVERS,
+                reason_required=True,
+                decides=True,
+            ),
             _return_for_changes(),
             _withdraw(),
         ),
@@ -127,7 +134,7 @@ APPRAISAL = CaseTypeSpec(
         ),
         Status.VERIFYING: (Edge(Status.REVIEW, _("Submit the report"), OFFICERS), _withdraw()),
         Status.REVIEW: (
-            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS),
+            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, decides=True),
             _return_for_changes(),
             _withdraw(),
         ),
@@ -163,7 +170,7 @@ HISTORY = CaseTypeSpec(
             _withdraw(),
         ),
         Status.REVIEW: (
-            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, ("decision", "team")),
+            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, ("decision", "team"), decides=True),
             _return_for_changes(),
             _withdraw(),
         ),

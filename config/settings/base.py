@@ -188,6 +188,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Case documents (attachments, generated DOCX): outside every public path, served only by the
+# authorised download view.
+CASE_FILES_DIR = Path(env_str("BVCT_CASE_FILES_DIR", str(VAR_DIR / "case-files")))
+CASE_FILE_MAX_BYTES = env_int("BVCT_CASE_FILE_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
