@@ -36,7 +36,10 @@ def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path:
     unit = make_child(make_child(root, kind="province"), kind="commune")
     person = make_person(org_unit=unit)
     case = make_case(
-        person=person, case_type=CaseType.APPRAISAL, purpose=Purpose.KEY_POST, status=Status.REVIEW
+        person=person,
+        case_type=CaseType.APPRAISAL,
+        purpose=Purpose.PLANNING_TRAINING,
+        status=Status.REVIEW,
     )
     approvers = [make_user(org_unit=unit, roles=(RoleCode.APPROVER,)).pk for _ in range(THREADS)]
     file_settings = sqlite_file_copy(tmp_path / "case-race.sqlite3")

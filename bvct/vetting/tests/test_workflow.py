@@ -29,7 +29,7 @@ from bvct.vetting.tests.factories import make_case
 from bvct.vetting.tests.helpers import nothing_changes
 from conftest import Tree
 
-PURPOSE: dict[str, str] = {CaseType.APPRAISAL: Purpose.KEY_POST}
+PURPOSE: dict[str, str] = {CaseType.APPRAISAL: Purpose.PLANNING_TRAINING}
 
 
 def _ready_for_anything(case: Case, actors: Actors) -> None:
