@@ -90,10 +90,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("hn.approver", "Lê Quang Minh", HA_NOI, (R.APPROVER,), Clearance.TOI_MAT),
     DemoUser("hn.auditor", "Phạm Thị Ngọc Anh", HA_NOI, (R.AUDITOR,)),
     DemoUser("hn.xa.clerk", "Đỗ Văn Hùng", HOAN_KIEM, (R.CLERK,)),
+    # The ward's standing committee decides admissions for the organisations under it.
+    DemoUser("hn.xa.approver", "Nguyễn Thị Kim Oanh", HOAN_KIEM, (R.APPROVER,), Clearance.MAT),
     DemoUser("dn.officer", "Huỳnh Thị Mỹ Linh", DA_NANG, (R.OFFICER,), Clearance.MAT),
     # The administrator grants clearances up to its own: Tối mật covers every demo user.
     DemoUser("admin", "Vũ Minh Tuấn", ROOT, (R.ADMIN,), Clearance.TOI_MAT),
     DemoUser("member", "Hoàng Văn Bình", "DEMO-HK-DLHG-LH", (R.MEMBER,)),
+    # An applicant for admission (not yet a party member) with a portal login for due process.
+    DemoUser("ung.vien", "Lê Thị Ngọc Ánh", "DEMO-HK-DLHG-LH", (R.MEMBER,)),
 )
 ADMIN_USERNAME = "admin"  # the actor that creates the demo organisations
 

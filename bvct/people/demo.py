@@ -24,6 +24,9 @@ from bvct.people.services import PersonFields, RelativeFields
 M, F = Sex.MALE, Sex.FEMALE
 R = Relative.Relationship
 HN_OFFICER, DN_OFFICER, MEMBER = "hn.officer", "dn.officer", "member"
+APPLICANT = "ung.vien"
+# portal logins → the demo person whose record they are
+ACCOUNTS = {"Hoàng Văn Bình": MEMBER, "Lê Thị Ngọc Ánh": APPLICANT}
 
 # 2025 hometown province → (CCCD registration code, an old-style address as declared)
 HOMETOWNS: dict[str, tuple[str, str]] = {
@@ -161,7 +164,8 @@ def load_demo_people() -> int:
     """Create what is missing; returns the number of people created."""
     units = {u.code: u for u in OrgUnit.objects.filter(code__startswith="DEMO-")}
     users = {
-        u.username: u for u in User.objects.filter(username__in=[HN_OFFICER, DN_OFFICER, MEMBER])
+        u.username: u
+        for u in User.objects.filter(username__in=[HN_OFFICER, DN_OFFICER, *ACCOUNTS.values()])
     }
     people: dict[str, Person] = {}
     created = 0
@@ -174,7 +178,7 @@ def load_demo_people() -> int:
                 actor=actor,
                 org_unit=unit,
                 data=_fields(spec, index),
-                account=users.get(MEMBER) if spec.name == "Hoàng Văn Bình" else None,
+                account=users.get(ACCOUNTS.get(spec.name, "")),
                 confirmed_distinct=True,  # the demo's duplicate pair is deliberate
             )
             created += 1
