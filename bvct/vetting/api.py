@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from bvct.accounts.models import User
 from bvct.vetting import selectors, services
+from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
     CaseDetailOut,
     CaseListIn,
@@ -82,7 +83,9 @@ def case_transition(request: Request, pk: int) -> Response:
     case = selectors.case_get_for_actor(actor=actor, pk=pk)
     body = CaseTransitionIn(data=request.data)
     body.is_valid(raise_exception=True)
+    data = body.validated_data
+    given = ConclusionInput(data["outcome"], data["facts"]) if data["facts"] else None
     services.case_transition(
-        case=case, to=body.validated_data["to"], actor=actor, reason=body.validated_data["reason"]
+        case=case, to=data["to"], actor=actor, reason=data["reason"], conclusion=given
     )
     return Response(_detail(actor, pk))

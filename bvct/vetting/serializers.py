@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from bvct.vetting.models import CaseType, Purpose, Status
+from bvct.vetting.models import CaseType, ConclusionOutcome, Purpose, Status
 
 
 class CaseListIn(serializers.Serializer[object]):
@@ -72,6 +72,20 @@ class CaseDetailOut(CaseOut):
 class CaseTransitionIn(serializers.Serializer[object]):
     to = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    outcome = serializers.ChoiceField(
+        choices=ConclusionOutcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a decision (admit, refuse, conclude): the conclusion's outcome.",
+    )
+    facts = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=10000,
+        help_text="For a decision: the facts the conclusion relies on (required there).",
+    )
 
 
 class ErrorOut(serializers.Serializer[object]):

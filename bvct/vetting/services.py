@@ -18,12 +18,14 @@ from bvct.audit.services import audit_record
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
-from bvct.vetting import workflow
+from bvct.vetting import conclusions, workflow
 from bvct.vetting.authority import competent_unit, competent_unit_for
 from bvct.vetting.clocks import step_start
+from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.locks import case_qs_for_update
 from bvct.vetting.models import (
     Case,
+    CaseConclusion,
     CaseNotification,
     CaseTransition,
     CaseType,
@@ -138,10 +140,16 @@ def _refuse_transition(case: Case, to: str) -> DomainError:
     )
 
 
-def _check_transition(case: Case, to: str, actor: User, reason: str) -> workflow.Edge:
+def _check_transition(
+    case: Case, to: str, actor: User, reason: str, *, by_appeal: bool = False
+) -> workflow.Edge:
+    edge = workflow.spec_for(case.case_type).edge(case.status, to)
+    if by_appeal:  # an appeal panel's decision to reopen: the panel was checked by dueprocess
+        if edge is None:
+            raise _refuse_transition(case, to)
+        return edge
     if not policy.can_work_case(actor, case):
         raise AccessDenied(_("You may not work on this case."))
-    edge = workflow.spec_for(case.case_type).edge(case.status, to)
     if edge is None:
         raise _refuse_transition(case, to)
     if not actor.has_role(*edge.roles):
@@ -159,18 +167,59 @@ def _check_transition(case: Case, to: str, actor: User, reason: str) -> workflow
     return edge
 
 
+def _reopen(case: Case) -> CaseConclusion | None:
+    """Leaving a terminal stage: the case is open again and its conclusion no longer current;
+    refused when another case of the same (person, type, purpose) is open meanwhile."""
+    case.closed_at = None
+    try:
+        with transaction.atomic():
+            case.save(update_fields=["closed_at"])
+    except IntegrityError as exc:
+        raise DomainError(
+            _(
+                "Reopen: this person already has another open case of this type and purpose; "
+                "continue that case instead."
+            ),
+            field="to",
+        ) from exc
+    current = CaseConclusion.objects.filter(case=case, is_current=True).first()
+    if current is not None:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    return current
+
+
 @transaction.atomic
-def case_transition(*, case: Case, to: str, actor: User, reason: str = "") -> Case:
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    actor: User,
+    reason: str = "",
+    conclusion: ConclusionInput | None = None,
+    by_appeal: bool = False,
+) -> Case:
     """Move a case to stage `to`: lock, check table, role and guards, stop the running clock,
-    start the next one, write the history row and the audit event, notify after commit."""
+    start the next one, write the history row and the audit event, notify after commit.
+
+    A decision into ADMITTED, REFUSED or CONCLUDED needs `conclusion` (outcome and facts) and
+    writes the numbered `CaseConclusion` with its DOCX in the same transaction. Leaving a
+    terminal stage (reopening) clears `closed_at` and retires the current conclusion.
+    `by_appeal` is for `dueprocess.appeal_decide` only (the panel chair reopens the case)."""
     locked = (
         case_qs_for_update()
         .select_related("person", "holding_unit", "current_step")
         .get(pk=case.pk)
     )
-    _check_transition(locked, to, actor, reason)
+    _check_transition(locked, to, actor, reason, by_appeal=by_appeal)
+    concluding = conclusions.concludes(locked.case_type, to)
+    if concluding:
+        conclusion = conclusions.check_input(locked, to, conclusion)
     today = timezone.localdate()
     old = locked.status
+    retired = None
+    if workflow.is_terminal(locked.case_type, old):
+        retired = _reopen(locked)
     step = locked.current_step
     if step is not None:
         step.ended_on = today
@@ -191,12 +240,33 @@ def case_transition(*, case: Case, to: str, actor: User, reason: str = "") -> Ca
         reason=reason.strip(),
         occurred_at=timezone.now(),
     )
+    data: dict[str, object] = {
+        "transition": transition.pk,
+        "old": {"status": old},
+        "new": {"status": to},
+    }
+    if concluding:
+        assert conclusion is not None  # noqa: S101 (check_input returned it)
+        written = conclusions.conclusion_write(
+            case=locked, transition=transition, actor=actor, data=conclusion, day=today
+        )
+        data["conclusion"] = {
+            "id": written.pk,
+            "reference": written.reference,
+            "outcome": written.outcome,
+            "evaluation": written.evaluation_id,
+            "document": written.document_id,
+        }
+    if retired is not None:
+        data["retired_conclusion"] = retired.pk
+    if by_appeal:
+        data["by_appeal"] = True
     audit_record(
         actor=actor,
         action="vetting.case.transition",
         target=locked,
         org_unit=locked.holding_unit,
-        data={"transition": transition.pk, "old": {"status": old}, "new": {"status": to}},
+        data=data,
     )
     _notify(locked, CaseNotification.Kind.STAGE, f"transition:{transition.pk}")
     return locked
@@ -205,15 +275,27 @@ def case_transition(*, case: Case, to: str, actor: User, reason: str = "") -> Ca
 # --- named verbs --------------------------------------------------------------------------------
 
 
-def case_approve(*, case: Case, actor: User, reason: str = "") -> Case:
+def case_approve(
+    *, case: Case, actor: User, reason: str = "", conclusion: ConclusionInput | None = None
+) -> Case:
     """Decide to admit (admission) or conclude (appraisal, political history)."""
     return case_transition(
-        case=case, to=workflow.APPROVE_TO[case.case_type], actor=actor, reason=reason
+        case=case,
+        to=workflow.APPROVE_TO[case.case_type],
+        actor=actor,
+        reason=reason,
+        conclusion=conclusion,
     )
 
 
-def case_refuse(*, case: Case, actor: User, reason: str) -> Case:
-    return case_transition(case=case, to=Status.REFUSED, actor=actor, reason=reason)
+def case_refuse(
+    *, case: Case, actor: User, reason: str, conclusion: ConclusionInput | None = None
+) -> Case:
+    """Refuse admission; the facts default to the written reason."""
+    given = conclusion or ConclusionInput(outcome="", facts=reason)
+    return case_transition(
+        case=case, to=Status.REFUSED, actor=actor, reason=reason, conclusion=given
+    )
 
 
 def case_return_for_changes(*, case: Case, actor: User, reason: str) -> Case:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,11 @@ class CaseTypeSpec:
         return {source: frozenset(e.to for e in edges) for source, edges in self.edges.items()}
 
     @property
+    def reopenable(self) -> frozenset[Status]:
+        """Terminal stages with an edge out (reopening on new facts)."""
+        return frozenset(self.edges) & self.terminal
+
+    @property
     def stages(self) -> frozenset[Status]:
         return frozenset(self.edges) | self.terminal
 
@@ -71,6 +77,17 @@ def _withdraw() -> Edge:
         _("Withdraw the case"),
         frozenset({RoleCode.OFFICER, RoleCode.APPROVER}),
         reason_required=True,
+    )
+
+
+def _reopen() -> Edge:
+    """Reopen a concluded or refused case on new facts (leaves the terminal stage)."""
+    return Edge(
+        Status.VERIFYING,
+        _("Reopen on new facts"),
+        APPROVERS,
+        reason_required=True,
+        decides=True,
     )
 
 
@@ -93,11 +110,18 @@ ADMISSION = CaseTypeSpec(
             _withdraw(),
         ),
         Status.RESOLVED: (
-            Edge(Status.ADMITTED, _("Decide to admit"), APPROVERS, ("checklist",), decides=True),
+            Edge(
+                Status.ADMITTED,
+                _("Decide to admit"),
+                APPROVERS,
+                ("checklist", "due_process"),
+                decides=True,
+            ),
             Edge(
                 Status.REFUSED,
                 _("Refuse admission"),
                 APPROVERS,
+                ("due_process",),
                 reason_required=True,
                 decides=True,
             ),
@@ -105,6 +129,7 @@ ADMISSION = CaseTypeSpec(
             _withdraw(),
         ),
         Status.ADMITTED: (Edge(Status.CEREMONY_HELD, _("Record the ceremony"), WORKERS),),
+        Status.REFUSED: (_reopen(),),
     },
     checklist=(
         ChecklistItem("ly_lich_2knd", _("Lý lịch (2-KNĐ), stamped across pages"), Status.RESOLVED),
@@ -134,10 +159,11 @@ APPRAISAL = CaseTypeSpec(
         ),
         Status.VERIFYING: (Edge(Status.REVIEW, _("Submit the report"), OFFICERS), _withdraw()),
         Status.REVIEW: (
-            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, decides=True),
+            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, ("due_process",), decides=True),
             _return_for_changes(),
             _withdraw(),
         ),
+        Status.CONCLUDED: (_reopen(),),
     },
     checklist=(
         ChecklistItem("request_letter", _("Request from the managing body"), Status.VERIFYING),
@@ -170,10 +196,17 @@ HISTORY = CaseTypeSpec(
             _withdraw(),
         ),
         Status.REVIEW: (
-            Edge(Status.CONCLUDED, _("Conclude"), APPROVERS, ("decision", "team"), decides=True),
+            Edge(
+                Status.CONCLUDED,
+                _("Conclude"),
+                APPROVERS,
+                ("decision", "team", "due_process"),
+                decides=True,
+            ),
             _return_for_changes(),
             _withdraw(),
         ),
+        Status.CONCLUDED: (_reopen(),),
     },
     checklist=(
         ChecklistItem("minutes", _("Verification minutes"), Status.REVIEW),
@@ -240,10 +273,38 @@ def guard_team(case: Case, target: Status) -> str | None:
     ) % {"min": MIN_TEAM_SIZE, "count": len(members)}
 
 
+NEEDS_OPENING_NOTICE = frozenset({CaseType.APPRAISAL, CaseType.HISTORY})
+
+
+def guard_due_process(case: Case, target: Status) -> str | None:
+    """No decision while the subject may still explain an opening notice; appraisals and
+    political-history conclusions need an opening notice at all (domain.md §3 (b), (c))."""
+    from bvct.vetting.models import CaseNotice  # noqa: PLC0415 (kept beside the guard)
+
+    today = timezone.localdate()
+    opening = CaseNotice.objects.filter(case=case, kind=CaseNotice.Kind.OPENING)
+    if case.case_type in NEEDS_OPENING_NOTICE and not opening.exists():
+        return gettext(
+            "Notice: the subject has not been told what is being verified; issue the "
+            "opening notice first."
+        )
+    waiting = (
+        opening.filter(explanation_due_on__gte=today, explanation__isnull=True)
+        .order_by("-explanation_due_on")
+        .first()
+    )
+    if waiting is not None and waiting.explanation_due_on is not None:
+        return gettext("Explanation: the subject may still explain until %(date)s.") % {
+            "date": f"{waiting.explanation_due_on:%d/%m/%Y}"
+        }
+    return None
+
+
 GUARDS: dict[str, Guard] = {
     "checklist": guard_checklist,
     "decision": guard_decision,
     "team": guard_team,
+    "due_process": guard_due_process,
 }
 
 

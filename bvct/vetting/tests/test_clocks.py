@@ -18,6 +18,7 @@ from django.utils import timezone
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.vetting import clocks, selectors, services
+from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.models import Case, CaseNotification, ClockEvent, Status
 from bvct.vetting.tests.conftest import Actors
 from bvct.vetting.tests.factories import make_case
@@ -65,7 +66,11 @@ def test_ceremony_due_30_working_days_after_the_decision(tree: Tree, actors: Act
         services.case_checklist_mark(
             case=case, actor=actors.clerk, code="resolution_8knd", received=True
         )
-        decided = services.case_approve(case=case, actor=actors.approver)
+        decided = services.case_approve(
+            case=case,
+            actor=actors.approver,
+            conclusion=ConclusionInput("admit", "Đủ điều kiện theo hồ sơ."),
+        )
     # 26/04 (make-up Saturday) counts; 30/04–02/05 do not
     assert decided.current_step is not None
     assert (decided.status, decided.current_step.due_on) == (Status.ADMITTED, dt.date(2025, 6, 10))

@@ -10,6 +10,7 @@ thread a connection to it, with the project's settings (WAL, busy_timeout, BEGIN
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -22,7 +23,16 @@ from bvct.core.errors import DomainError
 from bvct.orgs.tests.factories import make_child, make_root
 from bvct.people.tests.factories import make_person
 from bvct.vetting import services
-from bvct.vetting.models import Case, CaseTransition, CaseType, Purpose, Status
+from bvct.vetting.conclusions import ConclusionInput
+from bvct.vetting.models import (
+    Case,
+    CaseConclusion,
+    CaseNotice,
+    CaseTransition,
+    CaseType,
+    Purpose,
+    Status,
+)
 from bvct.vetting.tests.factories import make_case
 from tests.concurrency import own_connection, sqlite_file_copy
 
@@ -41,6 +51,13 @@ def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path:
         purpose=Purpose.PLANNING_TRAINING,
         status=Status.REVIEW,
     )
+    CaseNotice.objects.create(  # told what is verified; no explanation window left open
+        case=case,
+        kind=CaseNotice.Kind.OPENING,
+        body="Nội dung thẩm định",
+        issued_on=dt.date(2020, 1, 2),
+        issued_by=case.opened_by,
+    )
     approvers = [make_user(org_unit=unit, roles=(RoleCode.APPROVER,)).pk for _ in range(THREADS)]
     file_settings = sqlite_file_copy(tmp_path / "case-race.sqlite3")
     start = threading.Barrier(THREADS)
@@ -55,7 +72,11 @@ def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path:
                 actor.role_codes  # noqa: B018 (load the roles before the race starts)
                 start.wait()
                 try:
-                    services.case_approve(case=mine, actor=actor)
+                    services.case_approve(
+                        case=mine,
+                        actor=actor,
+                        conclusion=ConclusionInput("meets", "Đủ tiêu chuẩn theo hồ sơ."),
+                    )
                     outcomes.append("moved")
                 except DomainError as exc:
                     outcomes.append(exc.code)
@@ -77,3 +98,6 @@ def test_twenty_concurrent_approvals_make_one_transition_and_one_event(tmp_path:
             CaseTransition.objects.filter(case_id=case.pk, from_status=Status.REVIEW).count() == 1
         )
         assert AuditEvent.objects.filter(action="vetting.case.transition").count() == 1
+        # and one conclusion, numbered 01
+        conclusion = CaseConclusion.objects.get(case_id=case.pk)
+        assert (conclusion.number, conclusion.reference) == (1, "Số 01-KL/ĐU")

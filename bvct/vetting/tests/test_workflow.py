@@ -11,10 +11,12 @@ from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.people.tests.factories import make_person
-from bvct.vetting import services, workflow
+from bvct.vetting import conclusions, services, workflow
+from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.defaults import DEFAULT_LIMITS
 from bvct.vetting.models import (
     Case,
+    CaseNotice,
     CaseNotification,
     CaseTransition,
     CaseType,
@@ -45,6 +47,18 @@ def _ready_for_anything(case: Case, actors: Actors) -> None:
         TeamMember.objects.create(
             case=case, user=user, is_leader=n == 0, added_by=actors.boss, added_at=now
         )
+    CaseNotice.objects.create(  # the subject was told; the explanation window is over
+        case=case,
+        kind=CaseNotice.Kind.OPENING,
+        body="Nội dung thẩm tra",
+        issued_on=timezone.localdate(),
+        issued_by=actors.boss,
+    )
+
+
+def _conclusion_for(case_type: str, target: str) -> ConclusionInput | None:
+    outcomes = conclusions.OUTCOMES.get((case_type, target))
+    return ConclusionInput(outcomes[-1], "Các sự việc đã xác minh.") if outcomes else None
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -55,8 +69,11 @@ def test_table_is_complete_and_every_stage_has_a_default_limit(case_type: str) -
     spec = workflow.spec_for(case_type)
     table = workflow.TRANSITIONS[case_type]
     limited = {row.status for row in DEFAULT_LIMITS if row.case_type == case_type}
-    # every open stage leads somewhere, terminal stages lead nowhere, targets are stages
-    assert set(table) == spec.stages - spec.terminal
+    # every open stage leads somewhere; a terminal stage leads only to reopening on new facts
+    assert set(table) - spec.reopenable == spec.stages - spec.terminal
+    for source in spec.reopenable:
+        assert table[source] == {Status.VERIFYING}
+        assert spec.edge(source, Status.VERIFYING).decides  # type: ignore[union-attr]
     assert all(table[source] for source in table)
     assert set().union(*table.values()) <= spec.stages
     # every stage is reachable from the initial one
@@ -68,7 +85,7 @@ def test_table_is_complete_and_every_stage_has_a_default_limit(case_type: str) -
                 frontier.append(target)
     assert reached == spec.stages
     # every open stage has a clock, and limits exist only for open stages
-    assert limited == set(table)
+    assert limited == set(table) - spec.terminal
 
 
 @pytest.mark.parametrize("case_type", CaseType.values)
@@ -119,7 +136,13 @@ def test_every_pair_in_the_table_is_accepted(
     )
     _ready_for_anything(case, actors)
     # when
-    moved = services.case_transition(case=case, to=target, actor=actors.boss, reason="lý do")
+    moved = services.case_transition(
+        case=case,
+        to=target,
+        actor=actors.boss,
+        reason="lý do",
+        conclusion=_conclusion_for(case_type, target),
+    )
     # then one history row and one audit event; the clock stops or restarts
     assert moved.status == target
     row = CaseTransition.objects.get(case=case, from_status=source)
@@ -128,6 +151,13 @@ def test_every_pair_in_the_table_is_accepted(
     assert event.data["old"] == {"status": source}
     assert event.data["new"] == {"status": target}
     assert event.data["transition"] == row.pk
+    if conclusions.concludes(case_type, target):  # a decision writes its numbered conclusion
+        conclusion = row.conclusion
+        assert event.data["conclusion"]["reference"] == conclusion.reference
+        assert conclusion.is_current
+        assert conclusion.document is not None
+    else:
+        assert "conclusion" not in event.data
     if workflow.is_terminal(case_type, target):
         assert moved.closed_at is not None
         assert moved.current_step is None
