@@ -382,6 +382,14 @@ def appeal_panel_add(
         )
     if appeal.status not in {Appeal.Status.LODGED, Appeal.Status.HEARING}:
         raise DomainError(_("Appeal: already decided."))
+    conflicts = conflicts_of(reviewer, locked)
+    if conflicts:
+        raise DomainError(
+            _("Reviewer: %(name)s had an earlier role in the case (%(roles)s).")
+            % {"name": reviewer, "roles": "; ".join(c.role for c in conflicts)},
+            field="reviewer",
+            code="conflict",
+        )
     if not (
         reviewer.is_active
         and reviewer.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
@@ -390,14 +398,6 @@ def appeal_panel_add(
         raise DomainError(
             _("Reviewer: %(name)s may not review this case.") % {"name": reviewer},
             field="reviewer",
-        )
-    conflicts = conflicts_of(reviewer, locked)
-    if conflicts:
-        raise DomainError(
-            _("Reviewer: %(name)s had an earlier role in the case (%(roles)s).")
-            % {"name": reviewer, "roles": "; ".join(c.role for c in conflicts)},
-            field="reviewer",
-            code="conflict",
         )
     if appeal.panel.filter(user=reviewer).exists():
         raise DomainError(_("Reviewer: already on the panel."), field="reviewer")

@@ -98,7 +98,8 @@ def test_conclusions_before_and_after_a_new_version_use_the_version_in_force(
     first = CaseConclusion.objects.get(case=before)
     second = CaseConclusion.objects.get(case=after)
     # then each evaluation is pinned to the version in force on its day, with its trace
-    assert first.evaluation is not None and second.evaluation is not None
+    assert first.evaluation is not None
+    assert second.evaluation is not None
     assert (first.evaluation.version, first.evaluation.as_of) == (v1, D(2026, 12, 3))
     assert (second.evaluation.version, second.evaluation.as_of) == (v2, D(2027, 1, 5))
     assert [r["code"] for r in first.evaluation.trace["rules"]] == ["KHAI-LY-LICH"]
@@ -109,9 +110,11 @@ def test_conclusions_before_and_after_a_new_version_use_the_version_in_force(
     # and each DOCX names its own version and rules
     _doc, text1 = _docx_text(first)
     _doc, text2 = _docx_text(second)
-    assert "“ket-nap-thu” phiên bản 1" in text1 and "KHAI-LY-LICH" in text1
+    assert "“ket-nap-thu” phiên bản 1" in text1
+    assert "KHAI-LY-LICH" in text1
     assert "phiên bản 2" not in text1
-    assert "“ket-nap-thu” phiên bản 2" in text2 and "LY-LICH-MOI" in text2
+    assert "“ket-nap-thu” phiên bản 2" in text2
+    assert "LY-LICH-MOI" in text2
     assert "hiệu lực từ ngày 01/01/2027" in text2
 
 
@@ -177,30 +180,33 @@ def test_conclusion_docx_has_the_party_format(tree: Tree, actors: Actors) -> Non
     assert (kind.runs[0].bold, kind.runs[0].font.size) == (True, Pt(16))
     assert "-----" in [p.text for p in document.paragraphs]
     assert f"Họ và tên: {actors.subject.full_name}" in text
-    assert "Lý lịch rõ ràng." in text and "Không có vấn đề tồn đọng." in text
+    assert "Lý lịch rõ ràng." in text
+    assert "Không có vấn đề tồn đọng." in text
     assert "Thẩm định tiêu chuẩn chính trị để quy hoạch" in text
     assert "Không nhận được giải trình." in text
     assert "Không có bộ tiêu chí nào có hiệu lực" in text  # no rule set for planning
     assert "Đủ tiêu chuẩn chính trị." in text
     sign = document.tables[1].rows[0].cells
     assert "Nơi nhận:" in sign[0].text
-    assert "T/M BAN THƯỜNG VỤ" in sign[1].text and "Nguyễn Văn Ký" in sign[1].text
+    assert "T/M BAN THƯỜNG VỤ" in sign[1].text
+    assert "Nguyễn Văn Ký" in sign[1].text
     assert text == unicodedata.normalize("NFC", text)
     # the subject is told, and one audit event carries the conclusion
     notice = CaseNotice.objects.get(case=case, kind=CaseNotice.Kind.CONCLUSION)
     assert "Số 01-KL/ĐU" in notice.body
     event = AuditEvent.objects.get(action="vetting.case.transition")
     assert event.data["conclusion"]["id"] == conclusion.pk
-    assert conclusion.document is not None and conclusion.document.visible_to_subject
+    assert conclusion.document is not None
+    assert conclusion.document.visible_to_subject
 
 
 def test_decision_without_outcome_or_facts_is_refused(tree: Tree, actors: Actors) -> None:
     case = _resolved_admission(actors)
-    with nothing_changes(), pytest.raises(DomainError, match="Conclusion|Kết luận"):
+    with nothing_changes(), pytest.raises(DomainError, match=r"Conclusion|Kết luận"):
         services.case_approve(case=case, actor=actors.approver)
-    with nothing_changes(), pytest.raises(DomainError, match="Facts|Sự việc"):
+    with nothing_changes(), pytest.raises(DomainError, match=r"Facts|Sự việc"):
         services.case_approve(case=case, actor=actors.approver, conclusion=ConclusionInput("", " "))
-    with nothing_changes(), pytest.raises(DomainError, match="Outcome|Kết quả"):
+    with nothing_changes(), pytest.raises(DomainError, match=r"Outcome|Kết quả"):
         services.case_approve(
             case=case, actor=actors.approver, conclusion=ConclusionInput("meets", "x")
         )
@@ -220,7 +226,8 @@ def test_reopen_on_new_facts_retires_the_conclusion_and_starts_a_clock(
         case=case, to=Status.VERIFYING, actor=actors.approver, reason="Có tình tiết mới."
     )
     assert moved.closed_at is None
-    assert moved.current_step is not None and moved.current_step.status == Status.VERIFYING
+    assert moved.current_step is not None
+    assert moved.current_step.status == Status.VERIFYING
     assert not CaseConclusion.objects.get(case=case).is_current
     assert conclusions.current_conclusion(moved) is None
 
@@ -229,7 +236,7 @@ def test_reopen_refused_while_another_case_is_open(tree: Tree, actors: Actors) -
     case = _resolved_admission(actors)
     services.case_refuse(case=case, actor=actors.approver, reason="Chưa đủ điều kiện.")
     make_case(person=actors.subject)  # a new admission case, open
-    with pytest.raises(DomainError, match="Reopen|Mở lại"):
+    with pytest.raises(DomainError, match=r"Reopen|Mở lại"):
         services.case_transition(
             case=case, to=Status.VERIFYING, actor=actors.approver, reason="Tình tiết mới."
         )
