@@ -14,3 +14,11 @@ class VettingConfig(AppConfig):
         from bvct.vetting.selectors import case_attention  # noqa: PLC0415 (models are ready now)
 
         register_attention_source(case_attention)
+
+        from bvct.orgs.merge import register_merge_handler  # noqa: PLC0415
+        from bvct.vetting import merge_handlers  # noqa: PLC0415
+
+        register_merge_handler(merge_handlers.move_open_cases_held, name="vetting.cases.held")
+        register_merge_handler(
+            merge_handlers.move_competent_authority, name="vetting.cases.competent"
+        )

@@ -58,7 +58,24 @@ def _default(case_type: str, purpose: str, chain: list[OrgUnit]) -> OrgUnit:
     return chain[-1]  # the root decides when nothing else fits
 
 
+def _in_office(unit: OrgUnit) -> OrgUnit:
+    """A unit merged away hands its decisions to its successor (and that one to its own)."""
+    seen = {unit.pk}
+    while unit.valid_to is not None and unit.successor_id is not None:
+        unit = unit.successor  # type: ignore[assignment] (successor_id is set)
+        if unit.pk in seen:  # a cycle in bad data: stop rather than loop
+            break
+        seen.add(unit.pk)
+    return unit
+
+
 def competent_unit_for(*, case_type: str, subject_unit: OrgUnit, purpose: str = "") -> OrgUnit:
+    """Two queries: the subject's ancestors, then the rules on them (plus one per merge hop when
+    a rule names a unit that has since been merged away)."""
+    return _in_office(_competent(case_type, subject_unit, purpose))
+
+
+def _competent(case_type: str, subject_unit: OrgUnit, purpose: str) -> OrgUnit:
     chain = _ancestors_and_self(subject_unit)
     rules = {
         (rule.org_unit_id, rule.purpose): rule

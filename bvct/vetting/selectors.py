@@ -20,6 +20,7 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.selectors import AttentionItem
 from bvct.vetting import workflow
+from bvct.vetting.authority import competent_unit
 from bvct.vetting.clocks import SOON_WORKING_DAYS, DueInfo, due_info
 from bvct.vetting.models import Case, CaseStep, CaseTransition, ClockEvent, Status, TeamMember
 from bvct.workdays.calendar import WorkCalendar, add_working_days, load_calendar
@@ -28,7 +29,9 @@ PAGE_SIZE = 25
 
 
 def _with_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("person", "holding_unit", "assignee", "current_step")
+    return cases.select_related(
+        "person", "holding_unit", "assignee", "current_step", "competent_unit"
+    )
 
 
 def case_get_for_actor(*, actor: User, pk: int) -> Case:
@@ -260,10 +263,16 @@ def _actions(actor: User, case: Case) -> tuple[list[Action], list[BlockedAction]
         if not actor.has_role(*edge.roles):
             continue
         failures = workflow.guard_failures(case, edge)
+        if edge.decides and not policy.can_decide_case(actor, case):
+            failures = [
+                _("Only an approver of %(unit)s, the competent authority, may take this decision.")
+                % {"unit": competent_unit(case)},
+                *failures,
+            ]
         if failures:
             blocked.append(BlockedAction(str(edge.label), failures))
             continue
-        is_decision = edge.roles == workflow.APPROVERS
+        is_decision = edge.decides or edge.roles == workflow.APPROVERS
         actions.append(Action(edge.to, str(edge.label), edge.reason_required, is_decision))
     return actions, blocked
 
