@@ -141,6 +141,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     # a member sees only their own cases (relations=∅: every other case answers 404)
     "cases:inbox": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:case-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "cases:timeliness": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
     "cases:case-open": RoutePolicy(roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")),
     "cases:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
@@ -171,6 +172,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     ),
     # cases API (bvct.vetting): the same rules as the pages
     "api:case-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "api:case-timeliness": RoutePolicy(roles=DOSSIER_ROLES),
     "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
     "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bvct.accounts.models import User
-from bvct.vetting import selectors, services
+from bvct.vetting import selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
     CaseDetailOut,
@@ -19,6 +19,8 @@ from bvct.vetting.serializers import (
     CasePageOut,
     CaseTransitionIn,
     ErrorOut,
+    TimelinessIn,
+    TimelinessOut,
 )
 
 
@@ -89,3 +91,27 @@ def case_transition(request: Request, pk: int) -> Response:
         case=case, to=data["to"], actor=actor, reason=data["reason"], conclusion=given
     )
     return Response(_detail(actor, pk))
+
+
+@extend_schema(
+    parameters=[TimelinessIn],
+    responses={200: TimelinessOut, 400: ErrorOut, 404: ErrorOut},
+    operation_id="case_timeliness",
+)
+@api_view(["GET"])
+def case_timeliness(request: Request) -> Response:
+    """Per case type and stage: count, median, p90 (nearest rank), max and open cases past
+    their limit, for cases whose subject is managed in `node`'s subtree."""
+    actor = _actor(request)
+    params = TimelinessIn(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    values = params.validated_data
+    node = timeliness.node_for_actor(actor=actor, pk=values.get("node"))
+    report = timeliness.timeliness_report(
+        actor=actor,
+        node=node,
+        date_from=values["date_from"],
+        date_to=values["date_to"],
+        case_type=values.get("case_type", ""),
+    )
+    return Response(TimelinessOut(report).data)

@@ -4,6 +4,7 @@ from bvct.vetting import api
 
 urlpatterns = [
     path("cases/", api.case_list, name="case-list"),
+    path("cases/timeliness/", api.case_timeliness, name="case-timeliness"),
     path("cases/<int:pk>/", api.case_detail, name="case-detail"),
     path("cases/<int:pk>/transitions/", api.case_transition, name="case-transition"),
 ]

@@ -92,3 +92,42 @@ class ErrorOut(serializers.Serializer[object]):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     field = serializers.CharField(required=False)
+
+
+class TimelinessIn(serializers.Serializer[object]):
+    node = serializers.IntegerField(
+        required=False, help_text="Org unit id (default: the caller's own unit)."
+    )
+    date_from = serializers.DateField(help_text="First day of the period (YYYY-MM-DD).")
+    date_to = serializers.DateField(help_text="Last day of the period (YYYY-MM-DD).")
+    case_type = serializers.ChoiceField(choices=CaseType.choices, required=False)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if attrs["date_to"] < attrs["date_from"]:  # type: ignore[operator]
+            raise serializers.ValidationError({"date_to": "must not be before date_from"})
+        return attrs
+
+
+class TimelinessRowOut(serializers.Serializer[object]):
+    case_type = serializers.ChoiceField(choices=CaseType.choices)
+    status = serializers.ChoiceField(choices=Status.choices)
+    count = serializers.IntegerField(help_text="Stage visits that ended in the period.")
+    median = serializers.FloatField(allow_null=True, help_text="Median, in working days.")
+    p90 = serializers.IntegerField(
+        allow_null=True, help_text="90th percentile, nearest-rank method, in working days."
+    )
+    max = serializers.IntegerField(allow_null=True, help_text="Longest visit, in working days.")
+    open_overdue = serializers.IntegerField(
+        help_text="Open cases now in this stage past their limit (clock not paused)."
+    )
+    limit_days = serializers.IntegerField(
+        allow_null=True, help_text="Time limit in force today, in working days."
+    )
+
+
+class TimelinessOut(serializers.Serializer[object]):
+    node_id = serializers.IntegerField(source="node.pk")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    case_type = serializers.CharField()
+    rows = TimelinessRowOut(many=True)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bvct.vetting import views
+from bvct.vetting import views, views_timeliness
 
 app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("all/", views.case_list, name="case-list"),
+    path("timeliness/", views_timeliness.timeliness_page, name="timeliness"),
     path("open/<int:pk>/", views.case_open, name="case-open"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/transition/", views.case_transition, name="case-transition"),

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from bvct.accounts.models import RoleCode, User
@@ -213,15 +214,13 @@ def test_merge_moves_open_cases_and_rules_to_the_successor(tree: Tree, actors: A
     admin = make_user(org_unit=tree.prov_a, roles=(RoleCode.ADMIN,))
     person = make_person(org_unit=tree.commune_a2)
     open_case = make_case(person=person, competent_unit=tree.commune_a2)
-    closed = make_case(
-        person=make_person(org_unit=tree.commune_a2), competent_unit=tree.commune_a2
-    )
+    closed = make_case(person=make_person(org_unit=tree.commune_a2), competent_unit=tree.commune_a2)
     Case.objects.filter(pk=closed.pk).update(closed_at=closed.opened_at, status=Status.REFUSED)
     _rule(CaseType.ADMISSION, tree.grassroots_a1, tree.commune_a2)
     org_services.unit_merge(
         unit=tree.commune_a2,
         successor=tree.commune_a1,
-        effective_date=dt.date.today(),
+        effective_date=timezone.localdate(),
         actor=admin,
     )
     open_case.refresh_from_db()
