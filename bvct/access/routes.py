@@ -174,6 +174,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:case-list": RoutePolicy(roles=DOSSIER_ROLES),
     "api:case-timeliness": RoutePolicy(roles=DOSSIER_ROLES),
     "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "api:case-history": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
     "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");
     # admins import drafts, approvers preview the impact and publish; evaluation follows the dossier

@@ -14,6 +14,7 @@ from bvct.vetting import selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
     CaseDetailOut,
+    CaseHistoryOut,
     CaseListIn,
     CaseOut,
     CasePageOut,
@@ -115,3 +116,14 @@ def case_timeliness(request: Request) -> Response:
         case_type=values.get("case_type", ""),
     )
     return Response(TimelinessOut(report).data)
+
+
+@extend_schema(responses={200: CaseHistoryOut, 404: ErrorOut}, operation_id="case_history")
+@api_view(["GET"])
+def case_history(request: Request, pk: int) -> Response:
+    """The case's transitions (with the actors' display names) and clock events."""
+    actor = _actor(request)
+    case = selectors.case_get_for_actor(actor=actor, pk=pk)
+    detail = selectors.case_detail(actor=actor, case=case)
+    payload = {"transitions": detail.transitions, "clock_events": detail.clock_events}
+    return Response(CaseHistoryOut(payload).data)

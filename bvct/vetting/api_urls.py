@@ -7,4 +7,5 @@ urlpatterns = [
     path("cases/timeliness/", api.case_timeliness, name="case-timeliness"),
     path("cases/<int:pk>/", api.case_detail, name="case-detail"),
     path("cases/<int:pk>/transitions/", api.case_transition, name="case-transition"),
+    path("cases/<int:pk>/history/", api.case_history, name="case-history"),
 ]

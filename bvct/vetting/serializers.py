@@ -131,3 +131,36 @@ class TimelinessOut(serializers.Serializer[object]):
     date_to = serializers.DateField()
     case_type = serializers.CharField()
     rows = TimelinessRowOut(many=True)
+
+
+class HistoryTransitionOut(serializers.Serializer[object]):
+    from_status = serializers.CharField()
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    actor_id = serializers.IntegerField(allow_null=True)
+    actor_name = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+
+    def get_actor_name(self, obj: object) -> str:
+        actor = getattr(obj, "actor", None)
+        return str(actor) if actor is not None else ""
+
+
+class ClockEventOut(serializers.Serializer[object]):
+    kind = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Status.choices, source="step.status")
+    on = serializers.DateField()
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+    actor_id = serializers.IntegerField(allow_null=True)
+    actor_name = serializers.SerializerMethodField()
+    occurred_at = serializers.DateTimeField()
+
+    def get_actor_name(self, obj: object) -> str:
+        actor = getattr(obj, "actor", None)
+        return str(actor) if actor is not None else ""
+
+
+class CaseHistoryOut(serializers.Serializer[object]):
+    transitions = HistoryTransitionOut(many=True)
+    clock_events = ClockEventOut(many=True)

@@ -30,7 +30,7 @@ from bvct.workdays.models import WorkdayOverride
 from conftest import Tree
 
 TODAY = dt.date(2026, 12, 1)
-ADMISSION_PATH = [Status.OPEN, Status.SCREENING, Status.VERIFYING, Status.RESOLVED]
+ADMISSION_PATH = [Status.OPEN, Status.VERIFYING, Status.RESOLVED, Status.ADMITTED]
 MAKE_UP_SATURDAY = dt.date(2026, 11, 21)
 
 
@@ -104,7 +104,7 @@ def test_report_matches_a_brute_force_oracle(tree: Tree, actors: Actors, officer
                     _oracle_days(days[i], days[i + 1], calendar)
                 )
     # one case in the other province: never counted
-    other = make_case(person=make_person(org_unit=tree.commune_b1), status=Status.SCREENING)
+    other = make_case(person=make_person(org_unit=tree.commune_b1), status=Status.VERIFYING)
     _history(other, ADMISSION_PATH[:2], [dt.date(2026, 3, 2), dt.date(2026, 3, 30)])
 
     root_officer = make_user(org_unit=tree.root, roles=(RoleCode.OFFICER,), clearance=3)
@@ -128,7 +128,7 @@ def test_working_days_across_tet_and_the_make_up_saturday(
     WorkdayOverride.objects.create(
         date=MAKE_UP_SATURDAY, kind="working_day", reason="Làm bù", created_by=officer
     )
-    tet = make_case(person=actors.subject, status=Status.SCREENING)
+    tet = make_case(person=actors.subject, status=Status.VERIFYING)
     _history(tet, ADMISSION_PATH[:2], [dt.date(2026, 2, 13), dt.date(2026, 2, 27)])
     other = make_case(person=make_person(org_unit=tree.branch_a1), status=Status.VERIFYING)
     # Thu 19/11 → Wed 25/11: Fri 20, Sat 21 (make-up), Mon 23, Wed 25; Tue 24 is a holiday
@@ -141,7 +141,7 @@ def test_working_days_across_tet_and_the_make_up_saturday(
         actor=officer, node=tree.commune_a1, date_from=dt.date(2026, 1, 1), date_to=TODAY
     )
     rows = {r.status: r for r in report.rows}
-    assert rows[Status.SCREENING].max == 4
+    assert rows[Status.VERIFYING].max == 4
     assert rows[Status.OPEN].count == 2
     # 13/02 → 27/02/2026: ten weekdays, of which Tết takes the days off python-holidays lists
     assert rows[Status.OPEN].max is not None
@@ -207,7 +207,7 @@ def test_bounded_queries_whatever_the_number_of_cases(
         )
     assert {r.status: r.count for r in report.rows if r.count} == {
         Status.OPEN: 12,
-        Status.SCREENING: 12,
+        Status.VERIFYING: 12,
     }
 
 
@@ -215,7 +215,7 @@ def test_bounded_queries_whatever_the_number_of_cases(
 def test_page_and_api_show_the_selectors_numbers(
     client: Client, tree: Tree, actors: Actors, officer: User
 ) -> None:
-    case = make_case(person=actors.subject, status=Status.SCREENING)
+    case = make_case(person=actors.subject, status=Status.VERIFYING)
     _history(case, ADMISSION_PATH[:2], [dt.date(2026, 11, 2), dt.date(2026, 11, 9)])
     expected = timeliness_report(
         actor=officer, node=tree.commune_a1, date_from=dt.date(2026, 10, 1), date_to=TODAY
