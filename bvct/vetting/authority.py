@@ -61,8 +61,8 @@ def _default(case_type: str, purpose: str, chain: list[OrgUnit]) -> OrgUnit:
 def _in_office(unit: OrgUnit) -> OrgUnit:
     """A unit merged away hands its decisions to its successor (and that one to its own)."""
     seen = {unit.pk}
-    while unit.valid_to is not None and unit.successor_id is not None:
-        unit = unit.successor  # type: ignore[assignment] (successor_id is set)
+    while unit.valid_to is not None and unit.successor is not None:
+        unit = unit.successor
         if unit.pk in seen:  # a cycle in bad data: stop rather than loop
             break
         seen.add(unit.pk)

@@ -16,6 +16,7 @@ from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import AccessDenied
 from bvct.orgs import services as org_services
+from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.factories import make_child
 from bvct.people.tests.factories import make_person
 from bvct.vetting import selectors, services
@@ -73,7 +74,7 @@ def test_root_decides_when_nothing_else_fits(tree: Tree) -> None:
 # --- overrides -----------------------------------------------------------------------------------
 
 
-def _rule(case_type: str, org_unit: object, competent: object, purpose: str = "") -> None:
+def _rule(case_type: str, org_unit: OrgUnit, competent: OrgUnit, purpose: str = "") -> None:
     AuthorityRule.objects.create(
         case_type=case_type, purpose=purpose, org_unit=org_unit, competent_unit=competent
     )
