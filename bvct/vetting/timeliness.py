@@ -1,7 +1,7 @@
 """Timeliness of cases: how long each stage took, per case type and stage, from the history.
 
-A *visit* of stage S starts at the transition into S and ends at the case's next transition (the
-stage's last visit of a closed case ends in its terminal stage, which has no visit of its own). A
+A *visit* of stage S starts at the transition into S and ends at the case's next transition (a
+terminal stage has no visits: the time a case spent closed before a reopening is not a stage). A
 visit counts in the period [date_from, date_to] when it **ended** in it. Its duration is in working
 days (`WorkCalendar.working_days_between(start, end)`: the start day excluded, the end included).
 
@@ -33,6 +33,7 @@ from django.utils import timezone
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.orgs.models import OrgUnit
+from bvct.vetting import workflow
 from bvct.vetting.models import CaseTransition, CaseType, Status, StepLimit
 from bvct.vetting.selectors import _overdue_q
 from bvct.workdays.calendar import load_calendar
@@ -92,8 +93,8 @@ def visits_ended_in(
     (case id, case type, to_status, occurred_at) rows ordered by case and time."""
     visits = []
     for prev, nxt in itertools.pairwise(transitions):
-        if prev[0] != nxt[0]:
-            continue
+        if prev[0] != nxt[0] or workflow.is_terminal(prev[1], prev[2]):
+            continue  # another case, or the time a case spent closed before it was reopened
         end = _local_date(nxt[3])
         if date_from <= end <= date_to:
             visits.append((prev[1], prev[2], _local_date(prev[3]), end))

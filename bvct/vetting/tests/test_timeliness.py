@@ -255,3 +255,18 @@ def test_page_and_api_show_the_selectors_numbers(
         {"node": str(tree.prov_b.pk), "date_from": "2026-11-01", "date_to": "2026-12-01"},
     )
     assert outside.status_code == 404
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False)
+def test_time_spent_closed_before_a_reopening_is_not_a_stage(
+    tree: Tree, actors: Actors, officer: User
+) -> None:
+    case = make_case(person=actors.subject, status=Status.VERIFYING)
+    stages = [Status.OPEN, Status.VERIFYING, Status.RESOLVED, Status.REFUSED, Status.VERIFYING]
+    days = [dt.date(2026, 10, d) for d in (1, 5, 12, 14, 28)]
+    _history(case, stages, days)
+    report = timeliness_report(
+        actor=officer, node=tree.commune_a1, date_from=dt.date(2026, 10, 1), date_to=TODAY
+    )
+    counted = {r.status: r.count for r in report.rows if r.count}
+    assert counted == {Status.OPEN: 1, Status.VERIFYING: 1, Status.RESOLVED: 1}
