@@ -337,13 +337,17 @@ def can_work_cases(actor: User) -> bool:
 
 
 def cases_visible_to(actor: User) -> QuerySet[Case]:
-    """Cases whose subject or file is in the actor's subtree, subject within clearance."""
+    """Cases whose subject, file or competent authority is in the actor's subtree, subject
+    within clearance (the authority must see what it decides, even under an `AuthorityRule` that
+    names a unit outside the subject's ancestry)."""
     from bvct.vetting.models import Case  # noqa: PLC0415 (vetting imports access)
 
     if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
         return Case.objects.none()
-    in_scope = jurisdiction_filter(actor, prefix="person__org_unit__") | jurisdiction_filter(
-        actor, prefix="holding_unit__"
+    in_scope = (
+        jurisdiction_filter(actor, prefix="person__org_unit__")
+        | jurisdiction_filter(actor, prefix="holding_unit__")
+        | jurisdiction_filter(actor, prefix="competent_unit__")
     )
     return Case.objects.filter(in_scope, person__classification__lte=actor.clearance)
 
@@ -355,6 +359,7 @@ def can_view_case(actor: User, case: Case) -> bool:
         and (
             in_jurisdiction(actor, case.person.org_unit)
             or in_jurisdiction(actor, case.holding_unit)
+            or in_jurisdiction(actor, case.competent_unit)
         )
         and has_clearance(actor, case.person.classification)
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from bvct.access import policy
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
@@ -234,3 +235,19 @@ def test_merge_moves_open_cases_and_rules_to_the_successor(tree: Tree, actors: A
     moved = event.data["records_moved"]
     assert moved["vetting.cases.held"] == 1
     assert moved["vetting.cases.competent"] == 2
+
+
+def test_an_authority_outside_the_subjects_ancestry_sees_what_it_decides(
+    tree: Tree, actors: Actors
+) -> None:
+    # given a rule that gives admissions under commune A1 to commune A2 (not an ancestor)
+    _rule(CaseType.ADMISSION, tree.commune_a1, tree.commune_a2)
+    case = services.case_open(actor=actors.clerk, person=actors.subject, case_type="admission")
+    elsewhere = make_user(org_unit=tree.commune_a2, roles=(RoleCode.APPROVER,), clearance=3)
+    other = make_user(org_unit=tree.commune_b1, roles=(RoleCode.APPROVER,), clearance=3)
+    # then A2's approver reaches the case and is its decider; an unrelated approver does not
+    assert case.competent_unit == tree.commune_a2
+    assert policy.cases_visible_to(elsewhere).filter(pk=case.pk).exists()
+    assert policy.can_decide_case(elsewhere, case)
+    assert not policy.cases_visible_to(other).filter(pk=case.pk).exists()
+    assert not policy.can_decide_case(other, case)
