@@ -359,7 +359,7 @@ def conflicts_of(user: User, case: Case) -> list[Conflict]:
     return found
 
 
-def _may_constitute_panel(actor: User, case: Case) -> bool:
+def may_form_panel(actor: User, case: Case) -> bool:
     """Approvers of the competent unit or of a unit above it."""
     unit = competent_unit(case)
     return (
@@ -376,7 +376,7 @@ def appeal_panel_add(
 ) -> AppealReviewer:
     locked = _lock(appeal.case)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if not _may_constitute_panel(actor, locked):
+    if not may_form_panel(actor, locked):
         raise AccessDenied(
             _("Only an approver of the competent authority or a unit above it may form the panel.")
         )
