@@ -85,17 +85,17 @@ DEFAULT_WINDOWS: tuple[DefaultWindow, ...] = (
     DefaultWindow(
         "explanation",
         10,
-        True,
-        "Chỉ tiêu nội bộ (chưa tìm thấy quy định về thời hạn giải trình; có thể sửa)",
-        QD29,
+        working_days=True,
+        legal_basis="Chỉ tiêu nội bộ (chưa tìm thấy quy định về thời hạn giải trình; có thể sửa)",
+        valid_from=QD29,
     ),
     DefaultWindow(
         "appeal",
         30,
-        False,
-        "Tham chiếu QĐ 296-QĐ/TW (2025) Điều 25: khiếu nại trong 30 ngày kể từ ngày nhận quyết "
-        "định (áp dụng cho kỷ luật; chưa tìm thấy quy định riêng cho kết luận; có thể sửa)",
-        QD29,
+        working_days=False,
+        legal_basis="Tham chiếu QĐ 296-QĐ/TW (2025) Điều 25: khiếu nại trong 30 ngày kể từ "
+        "ngày nhận quyết định (áp dụng cho kỷ luật; chưa tìm thấy quy định riêng cho kết luận; có thể sửa)",
+        valid_from=QD29,
     ),
 )
 

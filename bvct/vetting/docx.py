@@ -232,7 +232,7 @@ def conclusion_document(conclusion: CaseConclusion) -> PartyDocument:
         CaseType.ADMISSION: f"về việc kết nạp đảng viên đối với {person.full_name}",
         CaseType.APPRAISAL: f"về tiêu chuẩn chính trị của {person.full_name}",
         CaseType.HISTORY: f"về lịch sử chính trị của {person.full_name}",
-    }[case.case_type]
+    }[CaseType(case.case_type)]
     body: list[tuple[str, bool]] = [
         ("1. Người được thẩm tra", True),
         (f"Họ và tên: {person.full_name}; ngày sinh: {birth_text(person)}.", False),

@@ -136,7 +136,5 @@ def test_history_names_the_actors_and_lists_clock_events(tree: Tree, actors: Act
     assert data["transitions"][-1]["to_status"] == Status.VERIFYING
     assert data["transitions"][-1]["actor_name"] == str(actors.boss)
     assert [e["kind"] for e in data["clock_events"]] == ["pause"]
-    outsider = client_for(actors.outsider).get(
-        reverse("api:case-history", kwargs={"pk": case.pk})
-    )
+    outsider = client_for(actors.outsider).get(reverse("api:case-history", kwargs={"pk": case.pk}))
     assert outsider.status_code == 404

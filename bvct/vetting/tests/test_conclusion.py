@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,7 +52,7 @@ def _resolved_admission(actors: Actors) -> Case:
     return case
 
 
-def _docx_text(conclusion: CaseConclusion) -> tuple[object, str]:
+def _docx_text(conclusion: CaseConclusion) -> tuple[Any, str]:
     assert conclusion.document is not None
     document = Document(io.BytesIO(storage.read_file(conclusion.document)))
     parts = [p.text for p in document.paragraphs]

@@ -114,7 +114,7 @@ def test_late_explanation_refused_in_the_portal_but_entered_from_paper(
         case = _appraisal(actors)
         notice = dueprocess.notice_issue(case=case, actor=actors.officer, body="Các nội dung")
     late = notice.explanation_due_on + dt.timedelta(days=1)  # type: ignore[operator]
-    with at(late):
+    with at(late):  # type: ignore[arg-type]
         with pytest.raises(DomainError, match=ANY_LANG["explain_late"]) as info:
             dueprocess.explanation_submit(notice=notice, actor=actors.member, text="Muộn")
         assert f"{notice.explanation_due_on:%d/%m/%Y}" in info.value.message
