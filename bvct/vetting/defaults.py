@@ -94,7 +94,8 @@ DEFAULT_WINDOWS: tuple[DefaultWindow, ...] = (
         30,
         working_days=False,
         legal_basis="Tham chiếu QĐ 296-QĐ/TW (2025) Điều 25: khiếu nại trong 30 ngày kể từ "
-        "ngày nhận quyết định (áp dụng cho kỷ luật; chưa tìm thấy quy định riêng cho kết luận; có thể sửa)",
+        "ngày nhận quyết định (áp dụng cho kỷ luật; chưa tìm thấy quy định riêng cho kết "
+        "luận; có thể sửa)",
         valid_from=QD29,
     ),
 )
