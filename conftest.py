@@ -65,6 +65,7 @@ def _audit_key(tmp_path: Path, settings: pytest.FixtureRequest) -> None:
     var/ folder."""
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-signing-key.pem"  # type: ignore[attr-defined]
     settings.VAR_DIR = tmp_path / "var"  # type: ignore[attr-defined]
+    settings.CASE_FILES_DIR = tmp_path / "case-files"  # type: ignore[attr-defined]
 
 
 def pytest_configure() -> None:

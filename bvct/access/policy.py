@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bvct.declarations.models import Declaration
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
-    from bvct.vetting.models import Case
+    from bvct.vetting.models import Case, CaseDocument
 
 STAFF_ROLES = frozenset(
     {
@@ -404,6 +404,24 @@ def cases_for_member(actor: User) -> QuerySet[Case]:
     if person is None:
         return Case.objects.none()
     return Case.objects.filter(person=person)
+
+
+def case_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
+    """Staff: the documents of the cases they see."""
+    from bvct.vetting.models import CaseDocument  # noqa: PLC0415 (vetting imports access)
+
+    return CaseDocument.objects.filter(case__in=cases_visible_to(actor)).select_related(
+        "case", "case__holding_unit"
+    )
+
+
+def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
+    """The member: only documents marked for the subject, of the member's own cases."""
+    from bvct.vetting.models import CaseDocument  # noqa: PLC0415 (vetting imports access)
+
+    return CaseDocument.objects.filter(
+        case__in=cases_for_member(actor), visible_to_subject=True
+    ).select_related("case", "case__holding_unit")
 
 
 # --- criteria (bvct.criteria) -----------------------------------------------------------------
