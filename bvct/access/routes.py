@@ -158,6 +158,34 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "cases:my-case-detail": RoutePolicy(
         roles=frozenset({A.MEMBER}), target="case", relations=frozenset()
     ),
+    # conclusions and due process (phase 2): the competent approver concludes (checked by the
+    # service); notices, paper explanations, appeals and panels are worked by case workers; the
+    # subject explains and appeals from the portal
+    "cases:case-conclude": RoutePolicy(
+        roles=frozenset({A.APPROVER}), target="case", methods=("GET", "POST")
+    ),
+    "cases:case-conclusion": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "cases:case-notice-issue": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-explanation-paper": RoutePolicy(
+        roles=CASE_WORKERS, target="case", methods=("POST",)
+    ),
+    "cases:case-appeal-lodge": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-appeal-panel": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:case-appeal-decide": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:my-explanation": RoutePolicy(
+        roles=frozenset({A.MEMBER}), target="case", relations=frozenset(), methods=("POST",)
+    ),
+    "cases:my-appeal": RoutePolicy(
+        roles=frozenset({A.MEMBER}), target="case", relations=frozenset(), methods=("POST",)
+    ),
+    # case documents: kept and read by those who see the case; the subject reads only the
+    # documents marked for them, of their own cases
+    "cases:document-upload": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:session-record": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "cases:document-download": RoutePolicy(roles=DOSSIER_ROLES, target="case_document"),
+    "cases:my-document-download": RoutePolicy(
+        roles=frozenset({A.MEMBER}), target="case_document", relations=frozenset()
+    ),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,
@@ -175,6 +203,10 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:case-timeliness": RoutePolicy(roles=DOSSIER_ROLES),
     "api:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
     "api:case-history": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
+    "api:case-document-list": RoutePolicy(
+        roles=DOSSIER_ROLES, target="case", methods=("GET", "POST")
+    ),
+    "api:case-document-download": RoutePolicy(roles=DOSSIER_ROLES, target="case_document"),
     "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");
     # admins import drafts, approvers preview the impact and publish; evaluation follows the dossier

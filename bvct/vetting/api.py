@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bvct.access import policy
 from bvct.accounts.models import User
-from bvct.vetting import selectors, services, timeliness
+from bvct.vetting import documents, selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
     CaseDetailOut,
+    CaseDocumentIn,
+    CaseDocumentOut,
     CaseHistoryOut,
     CaseListIn,
     CaseOut,
@@ -23,6 +30,7 @@ from bvct.vetting.serializers import (
     TimelinessIn,
     TimelinessOut,
 )
+from bvct.vetting.views_documents import file_response
 
 
 def _actor(request: Request) -> User:
@@ -127,3 +135,54 @@ def case_history(request: Request, pk: int) -> Response:
     detail = selectors.case_detail(actor=actor, case=case)
     payload = {"transitions": detail.transitions, "clock_events": detail.clock_events}
     return Response(CaseHistoryOut(payload).data)
+
+
+@extend_schema(
+    methods=["GET"],
+    responses={200: CaseDocumentOut(many=True), 404: ErrorOut},
+    operation_id="case_document_list",
+)
+@extend_schema(
+    methods=["POST"],
+    request={"multipart/form-data": CaseDocumentIn},
+    responses={201: CaseDocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="case_document_upload",
+)
+@api_view(["GET", "POST"])
+@parser_classes([MultiPartParser, FormParser])
+def case_document_list(request: Request, pk: int) -> Response:
+    """The documents kept with a case; POST uploads one (validated like the page's upload)."""
+    actor = _actor(request)
+    case = selectors.case_get_for_actor(actor=actor, pk=pk)
+    if request.method == "GET":
+        rows = policy.case_documents_visible_to(actor).filter(case=case)
+        return Response(CaseDocumentOut(rows, many=True).data)
+    body = CaseDocumentIn(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    upload = data["file"]
+    document = documents.document_upload(
+        case=case,
+        actor=actor,
+        title=data["title"],
+        name=upload.name or "",
+        data=documents.read_limited(upload),
+        checklist_code=data["checklist_code"],
+        visible_to_subject=data["visible_to_subject"],
+    )
+    return Response(CaseDocumentOut(document).data, status=201)
+
+
+@extend_schema(
+    responses={
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+        404: ErrorOut,
+    },
+    operation_id="case_document_download",
+)
+@api_view(["GET"])
+def case_document_download(request: Request, pk: int) -> HttpResponse:
+    """The bytes of one document (checked against its SHA-256; the read is audited)."""
+    actor = _actor(request)
+    document = get_object_or_404(policy.case_documents_visible_to(actor), pk=pk)
+    return file_response(document, documents.document_read(document=document, actor=actor))

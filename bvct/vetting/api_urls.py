@@ -8,4 +8,6 @@ urlpatterns = [
     path("cases/<int:pk>/", api.case_detail, name="case-detail"),
     path("cases/<int:pk>/transitions/", api.case_transition, name="case-transition"),
     path("cases/<int:pk>/history/", api.case_history, name="case-history"),
+    path("cases/<int:pk>/documents/", api.case_document_list, name="case-document-list"),
+    path("case-documents/<int:pk>/", api.case_document_download, name="case-document-download"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.selectors import AttentionItem
-from bvct.vetting import workflow
+from bvct.vetting import conclusions, workflow
 from bvct.vetting.authority import competent_unit
 from bvct.vetting.clocks import SOON_WORKING_DAYS, DueInfo, due_info
 from bvct.vetting.models import Case, CaseStep, CaseTransition, ClockEvent, Status, TeamMember
@@ -226,6 +226,7 @@ class Action:
     label: str
     reason_required: bool
     is_decision: bool
+    concludes: bool = False  # taken on the conclude page: outcome, facts, numbered document
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,10 @@ def _actions(actor: User, case: Case) -> tuple[list[Action], list[BlockedAction]
             blocked.append(BlockedAction(str(edge.label), failures))
             continue
         is_decision = edge.decides or edge.roles == workflow.APPROVERS
-        actions.append(Action(edge.to, str(edge.label), edge.reason_required, is_decision))
+        concludes = conclusions.concludes(case.case_type, edge.to)
+        actions.append(
+            Action(edge.to, str(edge.label), edge.reason_required, is_decision, concludes)
+        )
     return actions, blocked
 
 

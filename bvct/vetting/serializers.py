@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from bvct.vetting.models import CaseType, ConclusionOutcome, Purpose, Status
+from bvct.vetting.models import CaseDocument, CaseType, ConclusionOutcome, Purpose, Status
 
 
 class CaseListIn(serializers.Serializer[object]):
@@ -60,6 +60,10 @@ class ActionOut(serializers.Serializer[object]):
     to = serializers.ChoiceField(choices=Status.choices)
     title = serializers.CharField(source="label", help_text="The button's text.")
     reason_required = serializers.BooleanField()
+    needs_conclusion = serializers.BooleanField(
+        source="concludes",
+        help_text="A decision: send `outcome` and `facts`; it issues the numbered document.",
+    )
 
 
 class CaseDetailOut(CaseOut):
@@ -164,3 +168,29 @@ class ClockEventOut(serializers.Serializer[object]):
 class CaseHistoryOut(serializers.Serializer[object]):
     transitions = HistoryTransitionOut(many=True)
     clock_events = ClockEventOut(many=True)
+
+
+class CaseDocumentOut(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CaseDocument.Kind.choices)
+    title = serializers.CharField()
+    checklist_code = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    visible_to_subject = serializers.BooleanField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class CaseDocumentIn(serializers.Serializer[object]):
+    file = serializers.FileField(help_text="PDF, PNG, JPEG, DOCX or XLSX; at most 20 MB.")
+    title = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+    checklist_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A required document of the case type; marks it received.",
+    )
+    visible_to_subject = serializers.BooleanField(required=False, default=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bvct.vetting import views, views_timeliness
+from bvct.vetting import views, views_documents, views_dueprocess, views_timeliness
 
 app_name = "cases"
 urlpatterns = [
@@ -17,6 +17,29 @@ urlpatterns = [
     path("<int:pk>/checklist/", views.case_checklist, name="case-checklist"),
     path("<int:pk>/decision/", views.case_decision, name="case-decision"),
     path("<int:pk>/team/", views.case_team, name="case-team"),
+    path("<int:pk>/conclude/", views_dueprocess.case_conclude, name="case-conclude"),
+    path("<int:pk>/conclusion/", views_dueprocess.case_conclusion, name="case-conclusion"),
+    path("<int:pk>/notices/", views_dueprocess.case_notice_issue, name="case-notice-issue"),
+    path(
+        "<int:pk>/explanations/paper/",
+        views_dueprocess.case_explanation_paper,
+        name="case-explanation-paper",
+    ),
+    path("<int:pk>/appeals/", views_dueprocess.case_appeal_lodge, name="case-appeal-lodge"),
+    path("<int:pk>/appeals/panel/", views_dueprocess.case_appeal_panel, name="case-appeal-panel"),
+    path(
+        "<int:pk>/appeals/decide/", views_dueprocess.case_appeal_decide, name="case-appeal-decide"
+    ),
+    path("<int:pk>/documents/upload/", views_documents.document_upload, name="document-upload"),
+    path("<int:pk>/sessions/", views_documents.session_record, name="session-record"),
+    path("documents/<int:pk>/", views_documents.document_download, name="document-download"),
     path("mine/", views.my_cases, name="my-cases"),
     path("mine/<int:pk>/", views.my_case_detail, name="my-case-detail"),
+    path("mine/<int:pk>/explanation/", views_dueprocess.my_explanation, name="my-explanation"),
+    path("mine/<int:pk>/appeal/", views_dueprocess.my_appeal, name="my-appeal"),
+    path(
+        "mine/documents/<int:pk>/",
+        views_documents.my_document_download,
+        name="my-document-download",
+    ),
 ]

@@ -12,12 +12,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.people.selectors import person_get_for_actor
-from bvct.vetting import clocks, selectors, services
+from bvct.vetting import (
+    clocks,
+    conclusions,
+    selectors,
+    services,
+    views_documents,
+    views_dueprocess,
+)
 from bvct.vetting.forms import (
     AssignForm,
     CaseFilterForm,
@@ -90,7 +98,20 @@ def _detail_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any)
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_actor(actor=request.user, pk=pk)
-    return render(request, DETAIL, _detail_context(request, case))
+    due = views_dueprocess.staff_due_process(request.user, case)
+    extra = {
+        "due": due,
+        "documents": list(case.documents.select_related("uploaded_by")),
+        "sessions": list(case.sessions.all()),
+        "can_work": due.can_work,
+        "checklist_choices": views_documents.checklist_choices(case),
+        "evaluation_purpose": (
+            conclusions.criteria_purpose(case)
+            if policy.can_evaluate_person(request.user, case.person)
+            else None
+        ),
+    }
+    return render(request, DETAIL, _detail_context(request, case, **extra))
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,4 +280,10 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def my_case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.member_case_get(actor=request.user, pk=pk)
     row = selectors.case_rows([case])[0]
-    return render(request, "vetting/my_case_detail.html", {"case": case, "row": row})
+    context = {
+        "case": case,
+        "row": row,
+        "errors": [],
+        **views_dueprocess.member_context(request, case),
+    }
+    return render(request, "vetting/my_case_detail.html", context)

@@ -298,11 +298,17 @@ def case_notice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _notice_in(case: Case, notice_id: int | None) -> CaseNotice:
-    return get_object_or_404(CaseNotice, pk=notice_id or 0, case=case)
+    """The notice of this case (404 for another case's notice)."""
+    if not notice_id:
+        raise DomainError(_("Notice: choose the notice being answered."), field="notice")
+    return get_object_or_404(CaseNotice, pk=notice_id, case=case)
 
 
 def _appeal_in(case: Case, appeal_id: int | None) -> Appeal:
-    return get_object_or_404(Appeal, pk=appeal_id or 0, case=case)
+    """The appeal of this case (404 for another case's appeal)."""
+    if not appeal_id:
+        raise DomainError(_("Appeal: choose the appeal."), field="appeal")
+    return get_object_or_404(Appeal, pk=appeal_id, case=case)
 
 
 @require_POST

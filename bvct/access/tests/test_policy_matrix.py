@@ -113,6 +113,23 @@ def _target_case(tree: Tree, relation: str) -> int:
     return make_case(org_unit=node_for(tree, relation)).pk
 
 
+def _target_case_document(tree: Tree, relation: str) -> int:
+    """A document kept with a case at the node (not marked for the subject)."""
+    from bvct.vetting.storage import store_file  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    return store_file(
+        case=make_case(org_unit=node),
+        actor=clerk,
+        kind="attachment",
+        title="Biên bản",
+        original_name="bien-ban.pdf",
+        content_type="application/pdf",
+        data=b"%PDF-1.4 matrix",
+    ).pk
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -133,6 +150,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "issue": _target_issue,
     "declaration": _target_declaration,
     "case": _target_case,
+    "case_document": _target_case_document,
     "import_job": _target_import_job,
 }
 
