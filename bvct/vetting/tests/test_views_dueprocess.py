@@ -108,8 +108,6 @@ def test_conclude_then_download_the_numbered_docx(actors: Actors) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     document = Document(io.BytesIO(response.content))
     cells = [cell.text for table in document.tables for r in table.rows for cell in r.cells]
-        for cell in row_cell.cells
-    ]
     text = "\n".join([p.text for p in document.paragraphs] + cells)
     assert conclusion.reference in text
     assert actors.subject.full_name in text
