@@ -26,6 +26,7 @@ from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_create
 from bvct.people.demo import load_demo_people
+from bvct.vetting.demo import load_demo_cases
 
 DEMO_PASSWORD = "bvct-demo-2026"  # noqa: S105 (published on purpose: demo data only)
 DEMO_VALID_FROM = dt.date(2025, 7, 1)
@@ -119,6 +120,7 @@ class DemoResult:
     people_created: int = 0
     rulesets_published: int = 0
     import_sheet: Path | None = None
+    cases_created: int = 0
 
 
 class DemoRefusedError(DomainError):
@@ -147,6 +149,7 @@ def demo_load() -> DemoResult:
     people_created = load_demo_people()
     load_demo_declarations()
     rulesets_published = load_demo_rulesets()
+    cases_created = load_demo_cases()
     sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
     if not sheet.exists():
         sheet.parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +180,7 @@ def demo_load() -> DemoResult:
         people_created=people_created,
         rulesets_published=rulesets_published,
         import_sheet=sheet,
+        cases_created=cases_created,
     )
 
 

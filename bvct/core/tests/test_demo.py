@@ -21,6 +21,7 @@ from bvct.criteria.models import RuleSetVersion
 from bvct.declarations.models import Declaration
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
+from bvct.vetting.models import Case, CaseConclusion, CaseNotice, Explanation
 
 # username -> (unit code, roles, clearance)
 EXPECTED_USERS = {
@@ -181,3 +182,29 @@ def test_demo_refuses_production_mode_and_writes_nothing(
     with pytest.raises(CommandError, match="refuses to run in production mode"):
         call_command("demo", stdout=StringIO())
     assert (OrgUnit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
+
+
+def test_demo_brings_cases_at_different_stages(db: None) -> None:
+    # when the demo loads twice
+    first = demo_load()
+    second = demo_load()
+    # then three cases exist once each, built through the services
+    assert (first.cases_created, second.cases_created) == (3, 0)
+    stages = {
+        (c.person.full_name, c.case_type): c.status for c in Case.objects.select_related("person")
+    }
+    assert stages == {
+        ("Lê Thị Ngọc Ánh", "admission"): "verifying",
+        ("Hoàng Văn Bình", "appraisal"): "concluded",
+        ("Đỗ Văn Thắng", "history"): "open",
+    }
+    # the applicant has a notice waiting for her explanation; the appraisal is concluded with
+    # its numbered document, open for the subject to read
+    admission = Case.objects.get(case_type="admission")
+    notice = CaseNotice.objects.get(case=admission)
+    assert notice.explanation_due_on is not None
+    assert not Explanation.objects.filter(notice=notice).exists()
+    conclusion = CaseConclusion.objects.get(case__case_type="appraisal", is_current=True)
+    assert conclusion.reference.startswith("Số 01-KL/")
+    assert conclusion.document is not None
+    assert conclusion.document.visible_to_subject
