@@ -34,8 +34,8 @@ def format_logins(result: DemoResult) -> str:
     rule = "  ".join("-" * width for width in widths)
     created = (
         f"(this run created {result.units_created} demo units, {result.users_created} users, "
-        f"{result.people_created} people and published {result.rulesets_published} example "
-        "rule sets)"
+        f"{result.people_created} people, {result.cases_created} cases and published "
+        f"{result.rulesets_published} example rule sets)"
     )
     sheet = (
         f"Sample import sheet with some bad rows: {result.import_sheet}"
