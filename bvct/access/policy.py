@@ -406,6 +406,11 @@ def cases_for_member(actor: User) -> QuerySet[Case]:
     return Case.objects.filter(person=person)
 
 
+def can_edit_limits(actor: User) -> bool:
+    """Case time limits and due-process windows are national data, like the calendar."""
+    return can_edit_calendar(actor)
+
+
 def case_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
     """Staff: the documents of the cases they see."""
     from bvct.vetting.models import CaseDocument  # noqa: PLC0415 (vetting imports access)

@@ -142,6 +142,9 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "cases:inbox": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:case-list": RoutePolicy(roles=DOSSIER_ROLES),
     "cases:timeliness": RoutePolicy(roles=DOSSIER_ROLES),
+    # time limits are national data: every staff member reads them, national admins revise
+    "cases:limits": STAFF,
+    "cases:limit-revise": RoutePolicy(roles=ADMIN, root_only=True, methods=("GET", "POST")),
     "cases:case-detail": RoutePolicy(roles=DOSSIER_ROLES, target="case"),
     "cases:case-open": RoutePolicy(roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")),
     "cases:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),

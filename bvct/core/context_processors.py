@@ -20,6 +20,9 @@ class NavItem:
     active: bool = False
 
 
+# areas that share an app with another area: active only on their own page
+_EXACT = {"cases:limits"}
+
 # (label, url name or None for an area still to come)
 _AREAS: list[tuple[Promise, str | None]] = [
     (_("Home"), "core:home"),
@@ -34,6 +37,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Reports"), None),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
+    (_("Time limits"), "cases:limits"),
     (_("Users"), "accounts:user-list"),
     (_("Audit log"), "audit:event-list"),
 ]
@@ -53,6 +57,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         policy = ROUTE_POLICY[name]
         if not user.has_role(*policy.roles):
             continue
-        active = current == name or (name != "core:home" and current_app == name.split(":")[0])
+        same_app = current_app == name.split(":")[0] and not {name, current} & _EXACT
+        active = current == name or (name != "core:home" and same_app)
         items.append(NavItem(label, reverse(name), active))
     return {"nav_items": items}

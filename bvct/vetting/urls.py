@@ -1,12 +1,20 @@
 from django.urls import path
 
-from bvct.vetting import views, views_documents, views_dueprocess, views_timeliness
+from bvct.vetting import (
+    views,
+    views_documents,
+    views_dueprocess,
+    views_limits,
+    views_timeliness,
+)
 
 app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("all/", views.case_list, name="case-list"),
     path("timeliness/", views_timeliness.timeliness_page, name="timeliness"),
+    path("limits/", views_limits.limits_page, name="limits"),
+    path("limits/revise/", views_limits.limit_revise, name="limit-revise"),
     path("open/<int:pk>/", views.case_open, name="case-open"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/transition/", views.case_transition, name="case-transition"),
