@@ -61,10 +61,11 @@ def limits_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _limit(kind: str, pk: str) -> StepLimit | WindowLimit:
-    model = {"step": StepLimit, "window": WindowLimit}.get(kind)
-    if model is None or not pk.isdigit():
-        raise Http404
-    row = model.objects.filter(pk=int(pk)).first()
+    row: StepLimit | WindowLimit | None = None
+    if pk.isdigit() and kind == "step":
+        row = StepLimit.objects.filter(pk=int(pk)).first()
+    elif pk.isdigit() and kind == "window":
+        row = WindowLimit.objects.filter(pk=int(pk)).first()
     if row is None:
         raise Http404
     return row

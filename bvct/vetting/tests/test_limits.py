@@ -90,7 +90,7 @@ def test_revision_refusals_say_what_and_change_nothing(
         old = _current_step_limit()
         good = limits.Revision(days=30, legal_basis="Cơ sở", valid_from=D(2027, 1, 1))
         provincial_admin = make_user(org_unit=tree.prov_a, roles=(RoleCode.ADMIN,))
-        cases = [
+        cases: list[tuple[User, limits.Revision, type[DomainError], str | None]] = [
             (actors.officer, good, AccessDenied, None),
             (provincial_admin, good, AccessDenied, None),
             (
@@ -196,4 +196,4 @@ def test_limits_page_for_staff_and_revision_form_for_the_national_admin(
     )
     assert response.status_code == 302
     assert StepLimit.objects.get(valid_from=D(2099, 1, 1)).working_days == 70
-    assert admin.get(url, {"kind": "step", "id": 999999}).status_code == 404
+    assert admin.get(url, {"kind": "step", "id": "999999"}).status_code == 404
