@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bvct.declarations.models import Declaration
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
+    from bvct.verification.models import VerificationRequest
     from bvct.vetting.models import Case, CaseDocument
 
 STAFF_ROLES = frozenset(
@@ -427,6 +428,47 @@ def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.filter(
         case__in=cases_for_member(actor), visible_to_subject=True
     ).select_related("case", "case__holding_unit")
+
+
+# --- verification requests (bvct.verification) ---------------------------------------------
+# The requesting side reaches a request through its case; the addressee side through the
+# addressee unit (its subtree sees what is addressed to it). The request's own classification
+# bounds both. External bodies are a shared registry that every staff member reads.
+
+
+def verification_requests_visible_to(actor: User) -> QuerySet[VerificationRequest]:
+    from bvct.verification.models import VerificationRequest  # noqa: PLC0415
+
+    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return VerificationRequest.objects.none()
+    sides = Q(case__in=cases_visible_to(actor)) | jurisdiction_filter(
+        actor, prefix="addressee_unit__"
+    )
+    return VerificationRequest.objects.filter(sides, classification__lte=actor.clearance)
+
+
+def can_request_for(actor: User, request: VerificationRequest) -> bool:
+    """The requesting side: whoever works the case."""
+    return can_work_case(actor, request.case) and has_clearance(actor, request.classification)
+
+
+def can_answer_request(actor: User, request: VerificationRequest) -> bool:
+    """The addressee side: case workers whose subtree holds the addressee unit."""
+    return (
+        can_work_cases(actor)
+        and request.addressee_unit is not None
+        and in_jurisdiction(actor, request.addressee_unit)
+        and has_clearance(actor, request.classification)
+    )
+
+
+def can_consent_request(actor: User, request: VerificationRequest) -> bool:
+    """Covering relatives the rules do not name needs an approver of the requesting side."""
+    return can_request_for(actor, request) and actor.has_role(RoleCode.APPROVER)
+
+
+def can_register_bodies(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
 
 
 # --- criteria (bvct.criteria) -----------------------------------------------------------------

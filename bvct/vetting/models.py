@@ -415,6 +415,8 @@ class CaseDocument(models.Model):
         MINUTES = "minutes", _("Working-session minutes")
         NOTICE = "notice", _("Notice to the subject")
         CONCLUSION = "conclusion", _("Conclusion or decision")
+        LETTER = "letter", _("Verification letter")
+        REPLY = "reply", _("Verification reply")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "bvct.declarations",
     "bvct.vetting",
     "bvct.criteria",
+    "bvct.verification",
 ]
 
 MIDDLEWARE = [
