@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("bvct.declarations.api_urls")),
     path("", include("bvct.vetting.api_urls")),
     path("", include("bvct.criteria.api_urls")),
+    path("", include("bvct.verification.api_urls")),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("declarations/", include("bvct.declarations.urls")),
     path("cases/", include("bvct.vetting.urls")),
     path("criteria/", include("bvct.criteria.urls")),
+    path("requests/", include("bvct.verification.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

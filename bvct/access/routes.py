@@ -189,6 +189,35 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "cases:my-document-download": RoutePolicy(
         roles=frozenset({A.MEMBER}), target="case_document", relations=frozenset()
     ),
+    # verification requests (bvct.verification, issue 6): the requesting side through the case,
+    # the addressee side through its subtree; the services check which side may do what
+    "requests:outgoing": RoutePolicy(roles=DOSSIER_ROLES),
+    "requests:incoming": RoutePolicy(roles=DOSSIER_ROLES),
+    "requests:stats": RoutePolicy(roles=DOSSIER_ROLES),
+    "requests:bodies": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
+    "requests:request-new": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("GET", "POST")),
+    "requests:reuse": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
+    "requests:request-detail": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
+    "requests:request-consent": RoutePolicy(
+        roles=CASE_WORKERS, target="verification_request", methods=("POST",)
+    ),
+    "requests:request-withdraw": RoutePolicy(
+        roles=CASE_WORKERS, target="verification_request", methods=("POST",)
+    ),
+    "requests:request-receive": RoutePolicy(
+        roles=CASE_WORKERS, target="verification_request", methods=("POST",)
+    ),
+    "requests:request-assign": RoutePolicy(
+        roles=CASE_WORKERS, target="verification_request", methods=("POST",)
+    ),
+    "requests:request-reply": RoutePolicy(
+        roles=CASE_WORKERS, target="verification_request", methods=("GET", "POST")
+    ),
+    "requests:request-issue": RoutePolicy(
+        roles=frozenset({A.OFFICER}), target="verification_request", methods=("POST",)
+    ),
+    "requests:letter": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
+    "requests:reply-document": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,
@@ -210,6 +239,8 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         roles=DOSSIER_ROLES, target="case", methods=("GET", "POST")
     ),
     "api:case-document-download": RoutePolicy(roles=DOSSIER_ROLES, target="case_document"),
+    "api:request-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "api:request-detail": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
     "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");
     # admins import drafts, approvers preview the impact and publish; evaluation follows the dossier

@@ -32,7 +32,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("People"), "people:person-list"),
     (_("Imports"), "intake:job-list"),
     (_("Cases"), "cases:inbox"),
-    (_("Verification requests"), None),
+    (_("Verification requests"), "requests:outgoing"),
     (_("Inspections"), None),
     (_("Reports"), None),
     (_("Criteria"), "criteria:ruleset-list"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.people.selectors import person_get_for_actor
+from bvct.verification import selectors as verification_selectors
 from bvct.vetting import (
     clocks,
     conclusions,
@@ -105,6 +107,10 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "sessions": list(case.sessions.all()),
         "can_work": due.can_work,
         "checklist_choices": views_documents.checklist_choices(case),
+        "verification_requests": verification_selectors.requests_for_case(
+            actor=request.user, case=case
+        ),
+        "today": timezone.localdate(),
         "evaluation_purpose": (
             conclusions.criteria_purpose(case)
             if policy.can_evaluate_person(request.user, case.person)

@@ -130,6 +130,31 @@ def _target_case_document(tree: Tree, relation: str) -> int:
     ).pk
 
 
+def _target_verification_request(tree: Tree, relation: str) -> int:
+    """A letter from a case at the node to Tỉnh B, answered there (so both documents exist)."""
+    from bvct.verification import services  # noqa: PLC0415
+    from bvct.verification.defaults import seed_default_reply_limits  # noqa: PLC0415
+
+    seed_default_reply_limits()
+    node = node_for(tree, relation)
+    officer = make_user(org_unit=node, roles=(RoleCode.OFFICER,), clearance=3)
+    answerer = make_user(org_unit=tree.prov_b, roles=(RoleCode.OFFICER,), clearance=3)
+    request = services.request_create(
+        actor=officer,
+        case=make_case(org_unit=node),
+        data=services.RequestInput(
+            legal_basis="HD 06",
+            purpose="thẩm tra",
+            questions="Lịch sử chính trị",
+            addressee_unit=tree.prov_b,
+        ),
+    )
+    services.reply_record(
+        actor=answerer, request=request, data=services.ReplyInput(outcome="certified")
+    )
+    return request.pk
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -151,6 +176,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "declaration": _target_declaration,
     "case": _target_case,
     "case_document": _target_case_document,
+    "verification_request": _target_verification_request,
     "import_job": _target_import_job,
 }
 

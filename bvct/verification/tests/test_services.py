@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +30,7 @@ from bvct.verification.tests.factories import make_body, send_request
 from bvct.vetting import storage
 from bvct.vetting.models import Case, CaseType, Purpose, Status
 from bvct.vetting.tests.factories import make_case
-from bvct.workdays.calendar import add_working_days
+from bvct.workdays.calendar import add_working_days, load_calendar
 from conftest import Tree
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +71,12 @@ def _docx_text(data: bytes) -> str:
     ],
 )
 def test_scope_guard_names_exactly_the_relatives_of_the_rules(
-    actors: Actors, relationship: str, birth: dict[str, object], *, named: bool
+    actors: Actors, relationship: str, birth: dict[str, Any], *, named: bool
 ) -> None:
-    relative = make_relative(person=actors.subject, relationship=relationship, **birth)
-    relative.birth_year = birth.get("birth_year")  # type: ignore[assignment]
+    relative = make_relative(person=actors.subject, relationship=relationship)
+    relative.birth_year = birth.get("birth_year")
+    relative.birth_date = birth.get("birth_date")
+    relative.birth_precision = birth.get("birth_precision", DatePrecision.DAY)
     admission = make_case(person=actors.subject)
     assert scope.verdict(admission, relative, D(2026, 12, 3)).in_scope is named
     # an appraisal names no list: everyone may be covered
@@ -153,7 +156,8 @@ def test_reminder_before_and_escalation_after_the_due_date(tree: Tree, actors: A
     to_party.refresh_from_db()
     # a late party addressee goes to its superior; a late external body to the requester's
     assert to_party.escalated_to == tree.prov_b
-    late_police = tracking.remind_and_escalate(today=to_police.due_on + dt.timedelta(days=1))  # type: ignore[operator]
+    assert to_police.due_on is not None
+    late_police = tracking.remind_and_escalate(today=to_police.due_on + dt.timedelta(days=1))
     assert to_police in late_police.escalated
     to_police.refresh_from_db()
     assert to_police.escalated_to == tree.commune_a1  # the superior of the grassroots holder
@@ -164,7 +168,7 @@ def test_reminder_before_and_escalation_after_the_due_date(tree: Tree, actors: A
 def _working_day_before(due: dt.date, n: int) -> dt.date:
     """The day from which exactly `n` working days remain until `due`."""
     day = due
-    while tracking.load_calendar(day, due).working_days_between(day, due) < n:
+    while load_calendar(day, due).working_days_between(day, due) < n:
         day -= dt.timedelta(days=1)
     return day
 
