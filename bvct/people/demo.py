@@ -111,6 +111,8 @@ DEMO_RELATIVES: tuple[tuple[str, str, str, str, int, bool, str], ...] = (
     ("Huỳnh Văn Tài", R.SPOUSE, "Trần Thị Lệ", F, 1978, False, ""),
     ("Trương Thị Kim Oanh", R.PARENT_IN_LAW, "Võ Văn Hai", M, 1955, False, ""),
     ("Trương Thị Kim Oanh", R.CHILD, "Võ Gia Bảo", M, 2010, False, ""),
+    ("Lê Thị Ngọc Ánh", R.FATHER, "Lê Văn Hòa", M, 1965, False, ""),
+    ("Lê Thị Ngọc Ánh", R.MOTHER, "Phan Thị Lụa", F, 1968, False, ""),
 )
 
 # (person, concerning relative or "", family, summary)

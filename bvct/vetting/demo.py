@@ -6,7 +6,11 @@
   `hn.xa.approver` to decide;
 - a political-standard appraisal for a key post about the `member` account (Hoàng Văn Bình),
   concluded by `hn.approver` with its numbered DOCX, within its appeal window;
-- a political-history conclusion just opened about Đỗ Văn Thắng, for `hn.officer`.
+- a political-history conclusion just opened about Đỗ Văn Thắng, for `hn.officer`;
+- on the admission case, two verification letters by `hn.officer`: one to Phường Hải Châu (Đà
+  Nẵng) about the applicant's father, waiting in `dn.officer`'s inbox; one to the Hà Nội police
+  (a registered body) about the applicant, entered as sent on paper six weeks earlier, so that it
+  is overdue and escalated by the same `bvct tick` job that runs daily.
 
 Everything goes through the services (audited, numbered, with clocks). Idempotent: a case type
 already present for the person is left as it is.
@@ -14,13 +18,24 @@ already present for the person is left as it is.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from bvct.accounts.models import User
+from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
+from bvct.verification import services as verification
+from bvct.verification import tracking
+from bvct.verification.defaults import seed_default_reply_limits
+from bvct.verification.models import AddresseeKind, ExternalBody
 from bvct.vetting import dueprocess, services
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.models import Case, CaseType, Purpose, Status
 
 HK = "DEMO-HK-DLHG"
+HAI_CHAU = "X20242"  # Phường Hải Châu, Đà Nẵng
+POLICE = "Công an thành phố Hà Nội (Phòng An ninh chính trị nội bộ)"
 
 
 def _person(unit: str, name: str) -> Person:
@@ -48,7 +63,41 @@ def _admission(users: dict[str, User]) -> Case:
         body="Chi bộ đang thẩm tra lý lịch của đồng chí; đồng chí có thể giải trình nếu có "
         "nội dung cần làm rõ.",
     )
+    _letters(case, users["hn.officer"])
     return case
+
+
+def _letters(case: Case, officer: User) -> None:
+    police = ExternalBody.objects.filter(name=POLICE).first() or verification.body_register(
+        actor=officer, name=POLICE, kind=AddresseeKind.POLICE, province_code="01"
+    )
+    father = case.person.relatives.get(full_name="Lê Văn Hòa")
+    common = {
+        "legal_basis": "Hướng dẫn số 06-HD/BTCTW (ví dụ; đối chiếu văn bản hiện hành)",
+        "purpose": "thẩm tra lý lịch người vào Đảng",
+        "questions": "Lịch sử chính trị; việc chấp hành chủ trương, đường lối của Đảng, chính "
+        "sách, pháp luật của Nhà nước.",
+    }
+    verification.request_create(
+        actor=officer,
+        case=case,
+        data=verification.RequestInput(
+            addressee_unit=OrgUnit.objects.get(code=HAI_CHAU),
+            include_subject=False,
+            relatives=[father],
+            **common,
+        ),
+    )
+    # the paper letter to the police was sent six weeks ago: the case must be older than that
+    sent = timezone.localdate() - dt.timedelta(days=42)
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - dt.timedelta(days=60))
+    case.refresh_from_db()
+    verification.request_create(
+        actor=officer,
+        case=case,
+        data=verification.RequestInput(addressee_body=police, sent_on=sent, **common),
+    )
+    tracking.remind_and_escalate()
 
 
 def _appraisal(users: dict[str, User]) -> Case:
@@ -101,6 +150,7 @@ DEMO_CASES = (
 
 def load_demo_cases() -> int:
     """Create the demo cases that are missing; returns how many were created."""
+    seed_default_reply_limits()
     users = _users("hn.xa.clerk", "hn.officer", "hn.approver")
     created = 0
     for unit, name, case_type, build in DEMO_CASES:

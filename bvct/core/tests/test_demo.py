@@ -5,6 +5,7 @@ Each test that loads the demo loads the official tree (3,361 units) once: a few 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import StringIO
 
@@ -14,6 +15,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
+from bvct.access import policy
 from bvct.accounts.models import Clearance, User
 from bvct.audit.models import AuditEvent
 from bvct.core.demo import DEMO_PASSWORD, DemoRefusedError, demo_load
@@ -21,6 +23,7 @@ from bvct.criteria.models import RuleSetVersion
 from bvct.declarations.models import Declaration
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
+from bvct.verification.models import VerificationRequest
 from bvct.vetting.models import Case, CaseConclusion, CaseNotice, Explanation
 
 # username -> (unit code, roles, clearance)
@@ -208,3 +211,22 @@ def test_demo_brings_cases_at_different_stages(db: None) -> None:
     assert conclusion.reference.startswith("Số 01-KL/")
     assert conclusion.document is not None
     assert conclusion.document.visible_to_subject
+
+
+def test_demo_letters_one_waiting_in_da_nang_one_overdue_and_escalated(db: None) -> None:
+    demo_load()
+    demo_load()
+    letters = {
+        r.addressee_kind: r
+        for r in VerificationRequest.objects.select_related("addressee_unit", "escalated_to")
+    }
+    assert sorted(letters) == ["party", "police"]
+    to_da_nang, to_police = letters["party"], letters["police"]
+    assert (to_da_nang.addressee_unit.code, to_da_nang.status) == ("X20242", "sent")  # type: ignore[union-attr]
+    assert to_da_nang.escalated_to is None
+    assert to_police.due_on is not None
+    assert to_police.due_on < to_police.sent_on + dt.timedelta(days=42)  # type: ignore[operator]
+    assert to_police.escalated_to is not None
+    dn_officer = User.objects.get(username="dn.officer")
+    assert to_da_nang in policy.verification_requests_visible_to(dn_officer)
+    assert to_police not in policy.verification_requests_visible_to(dn_officer)
