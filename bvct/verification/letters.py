@@ -79,7 +79,7 @@ def certification_letter(request, *, reference: str, signer: str) -> bytes:  # t
     body: list[tuple[str, bool]] = [
         (f"Kính gửi: {request.requesting_unit.name}.", True),
         (
-            f"Trả lời văn bản số {request.reference} ngày {request.sent_on:%d/%m/%Y} về việc "
+            f"Trả lời văn bản {request.reference} ngày {request.sent_on:%d/%m/%Y} về việc "
             "đề nghị thẩm tra, xác minh,",
             False,
         ),
