@@ -72,20 +72,22 @@ def _letters(case: Case, officer: User) -> None:
         actor=officer, name=POLICE, kind=AddresseeKind.POLICE, province_code="01"
     )
     father = case.person.relatives.get(full_name="Lê Văn Hòa")
-    common = {
-        "legal_basis": "Hướng dẫn số 06-HD/BTCTW (ví dụ; đối chiếu văn bản hiện hành)",
-        "purpose": "thẩm tra lý lịch người vào Đảng",
-        "questions": "Lịch sử chính trị; việc chấp hành chủ trương, đường lối của Đảng, chính "
-        "sách, pháp luật của Nhà nước.",
-    }
+    basis = "Hướng dẫn số 06-HD/BTCTW (ví dụ; đối chiếu văn bản hiện hành)"
+    purpose = "thẩm tra lý lịch người vào Đảng"
+    questions = (
+        "Lịch sử chính trị; việc chấp hành chủ trương, đường lối của Đảng, chính sách, pháp "
+        "luật của Nhà nước."
+    )
     verification.request_create(
         actor=officer,
         case=case,
         data=verification.RequestInput(
+            basis,
+            purpose,
+            questions,
             addressee_unit=OrgUnit.objects.get(code=HAI_CHAU),
             include_subject=False,
             relatives=[father],
-            **common,
         ),
     )
     # the paper letter to the police was sent six weeks ago: the case must be older than that
@@ -95,7 +97,9 @@ def _letters(case: Case, officer: User) -> None:
     verification.request_create(
         actor=officer,
         case=case,
-        data=verification.RequestInput(addressee_body=police, sent_on=sent, **common),
+        data=verification.RequestInput(
+            basis, purpose, questions, addressee_body=police, sent_on=sent
+        ),
     )
     tracking.remind_and_escalate()
 

@@ -19,6 +19,7 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.audit.services import audit_record
 from bvct.core.errors import AccessDenied, DomainError
+from bvct.verification.models import ReplyLimit
 from bvct.vetting.models import StepLimit, WindowLimit
 
 
@@ -30,6 +31,8 @@ class Revision:
     is_statutory: bool = False
     max_extension_days: int = 0
     max_extensions: int = 0
+    reminder_days: int = 3  # reply limits: reminder this many working days before the due date
+    reuse_months: int = 12  # reply limits: how long the answer may be reused
 
 
 def _in_force(day: dt.date) -> Q:
@@ -51,7 +54,17 @@ def window_limits(day: dt.date | None = None) -> list[tuple[WindowLimit, bool]]:
     return [(row, row.pk in current) for row in rows]
 
 
-def _check(actor: User, current: StepLimit | WindowLimit, revision: Revision) -> None:
+def reply_limits(day: dt.date | None = None) -> list[tuple[ReplyLimit, bool]]:
+    on = day or timezone.localdate()
+    current = set(ReplyLimit.objects.filter(_in_force(on)).values_list("pk", flat=True))
+    rows = ReplyLimit.objects.order_by("addressee_kind", "-valid_from")
+    return [(row, row.pk in current) for row in rows]
+
+
+Limit = StepLimit | WindowLimit | ReplyLimit
+
+
+def _check(actor: User, current: Limit, revision: Revision) -> None:
     if not policy.can_edit_limits(actor):
         raise AccessDenied(_("Only a national administrator may change time limits."))
     if current.valid_to is not None:
@@ -80,7 +93,7 @@ def _check(actor: User, current: StepLimit | WindowLimit, revision: Revision) ->
         )
 
 
-def _audit(actor: User, old: StepLimit | WindowLimit, new: StepLimit | WindowLimit) -> None:
+def _audit(actor: User, old: Limit, new: Limit) -> None:
     audit_record(
         actor=actor,
         action="vetting.limit.revise",
@@ -90,7 +103,7 @@ def _audit(actor: User, old: StepLimit | WindowLimit, new: StepLimit | WindowLim
             "previous": old.pk,
             "previous_valid_to": f"{old.valid_to:%Y-%m-%d}" if old.valid_to else None,
             "valid_from": f"{new.valid_from:%Y-%m-%d}",
-            "days": new.working_days if isinstance(new, StepLimit) else new.days,
+            "days": new.days if isinstance(new, WindowLimit) else new.working_days,
             "legal_basis": new.legal_basis,
         },
     )
@@ -133,6 +146,27 @@ def window_limit_revise(*, actor: User, limit: WindowLimit, revision: Revision) 
         case_type=current.case_type,
         days=revision.days,
         working_days=current.working_days,
+        legal_basis=revision.legal_basis.strip(),
+        is_statutory=revision.is_statutory,
+        valid_from=revision.valid_from,
+    )
+    _audit(actor, current, new)
+    return new
+
+
+@transaction.atomic
+def reply_limit_revise(*, actor: User, limit: ReplyLimit, revision: Revision) -> ReplyLimit:
+    current = ReplyLimit.objects.select_for_update().get(pk=limit.pk)
+    _check(actor, current, revision)
+    if revision.reuse_months < 1:
+        raise DomainError(_("Reuse: at least 1 month."), field="reuse_months")
+    current.valid_to = revision.valid_from - dt.timedelta(days=1)
+    current.save(update_fields=["valid_to"])
+    new = ReplyLimit.objects.create(
+        addressee_kind=current.addressee_kind,
+        working_days=revision.days,
+        reminder_days=revision.reminder_days,
+        reuse_months=revision.reuse_months,
         legal_basis=revision.legal_basis.strip(),
         is_statutory=revision.is_statutory,
         valid_from=revision.valid_from,

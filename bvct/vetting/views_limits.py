@@ -17,6 +17,7 @@ from bvct.access import policy
 from bvct.core.errors import DomainError
 from bvct.core.forms import BootstrapFormMixin
 from bvct.core.types import AuthenticatedHttpRequest
+from bvct.verification.models import ReplyLimit
 from bvct.vetting import limits
 from bvct.vetting.models import StepLimit, WindowLimit
 
@@ -43,11 +44,27 @@ class RevisionForm(BootstrapFormMixin, forms.Form):
         label=gettext_lazy("Valid from (dd/mm/yyyy)"), input_formats=DATE_FORMATS
     )
 
-    def __init__(self, *args: Any, step: bool, **kwargs: Any) -> None:
+    reminder_days = forms.IntegerField(
+        label=gettext_lazy("Reminder (working days before the due date)"),
+        min_value=0,
+        max_value=60,
+        required=False,
+    )
+    reuse_months = forms.IntegerField(
+        label=gettext_lazy("A reply may be reused for (months)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not step:
+        if kind != "step":
             del self.fields["max_extension_days"]
             del self.fields["max_extensions"]
+        if kind != "reply":
+            del self.fields["reminder_days"]
+            del self.fields["reuse_months"]
 
 
 @require_GET
@@ -55,20 +72,29 @@ def limits_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "steps": limits.step_limits(),
         "windows": limits.window_limits(),
+        "replies": limits.reply_limits(),
         "can_edit": policy.can_edit_limits(request.user),
     }
     return render(request, "vetting/limits.html", context)
 
 
-def _limit(kind: str, pk: str) -> StepLimit | WindowLimit:
-    row: StepLimit | WindowLimit | None = None
+def _limit(kind: str, pk: str) -> limits.Limit:
+    row: limits.Limit | None = None
     if pk.isdigit() and kind == "step":
         row = StepLimit.objects.filter(pk=int(pk)).first()
     elif pk.isdigit() and kind == "window":
         row = WindowLimit.objects.filter(pk=int(pk)).first()
+    elif pk.isdigit() and kind == "reply":
+        row = ReplyLimit.objects.filter(pk=int(pk)).first()
     if row is None:
         raise Http404
     return row
+
+
+def _kind(limit: limits.Limit) -> str:
+    if isinstance(limit, StepLimit):
+        return "step"
+    return "window" if isinstance(limit, WindowLimit) else "reply"
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,9 +104,9 @@ def limit_revise(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.info(request, _("Choose the time limit to revise."))
         return redirect("cases:limits")
     limit = _limit(data.get("kind", ""), data.get("id", ""))
-    step = isinstance(limit, StepLimit)
-    initial = {
-        "days": limit.working_days if isinstance(limit, StepLimit) else limit.days,
+    kind = _kind(limit)
+    initial: dict[str, Any] = {
+        "days": limit.days if isinstance(limit, WindowLimit) else limit.working_days,
         "legal_basis": limit.legal_basis,
         "is_statutory": limit.is_statutory,
     }
@@ -89,8 +115,10 @@ def limit_revise(request: AuthenticatedHttpRequest) -> HttpResponse:
             "max_extension_days": limit.max_extension_days,
             "max_extensions": limit.max_extensions,
         }
+    if isinstance(limit, ReplyLimit):
+        initial |= {"reminder_days": limit.reminder_days, "reuse_months": limit.reuse_months}
     form = RevisionForm(
-        request.POST if request.method == "POST" else None, initial=initial, step=step
+        request.POST if request.method == "POST" else None, initial=initial, kind=kind
     )
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -101,16 +129,20 @@ def limit_revise(request: AuthenticatedHttpRequest) -> HttpResponse:
             is_statutory=values["is_statutory"],
             max_extension_days=values.get("max_extension_days") or 0,
             max_extensions=values.get("max_extensions") or 0,
+            reminder_days=values.get("reminder_days") or 0,
+            reuse_months=values.get("reuse_months") or 12,
         )
         try:
             if isinstance(limit, StepLimit):
                 limits.step_limit_revise(actor=request.user, limit=limit, revision=revision)
-            else:
+            elif isinstance(limit, WindowLimit):
                 limits.window_limit_revise(actor=request.user, limit=limit, revision=revision)
+            else:
+                limits.reply_limit_revise(actor=request.user, limit=limit, revision=revision)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The new time limit was recorded."))
             return redirect("cases:limits")
-    context = {"limit": limit, "kind": "step" if step else "window", "form": form}
+    context = {"limit": limit, "kind": kind, "form": form}
     return render(request, "vetting/limit_revise.html", context)

@@ -197,3 +197,33 @@ def test_limits_page_for_staff_and_revision_form_for_the_national_admin(
     assert response.status_code == 302
     assert StepLimit.objects.get(valid_from=D(2099, 1, 1)).working_days == 70
     assert admin.get(url, {"kind": "step", "id": "999999"}).status_code == 404
+
+
+def test_reply_limits_are_revised_like_the_others(national_admin: User) -> None:
+    from bvct.verification.defaults import seed_default_reply_limits  # noqa: PLC0415
+    from bvct.verification.models import ReplyLimit  # noqa: PLC0415
+    from bvct.verification.tracking import reply_limit_for  # noqa: PLC0415
+
+    seed_default_reply_limits()
+    police = ReplyLimit.objects.get(addressee_kind="police", valid_to__isnull=True)
+    admin = Client()
+    admin.force_login(national_admin)
+    page = admin.get(reverse("cases:limits")).content.decode()
+    assert f"?kind=reply&amp;id={police.pk}" in page
+    with at(D(2026, 12, 3)):
+        response = admin.post(
+            reverse("cases:limit-revise"),
+            {
+                "kind": "reply",
+                "id": police.pk,
+                "days": 25,
+                "reminder_days": 5,
+                "reuse_months": 6,
+                "legal_basis": "Quy chế phối hợp (ví dụ)",
+                "valid_from": "01/01/2027",
+            },
+        )
+    assert response.status_code == 302
+    assert reply_limit_for("police", D(2026, 12, 31)).working_days == police.working_days
+    new = reply_limit_for("police", D(2027, 1, 1))
+    assert (new.working_days, new.reminder_days, new.reuse_months) == (25, 5, 6)
