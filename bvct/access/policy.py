@@ -416,9 +416,9 @@ def case_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
     """Staff: the documents of the cases they see."""
     from bvct.vetting.models import CaseDocument  # noqa: PLC0415 (vetting imports access)
 
-    return CaseDocument.objects.filter(case__in=cases_visible_to(actor)).select_related(
-        "case", "case__holding_unit"
-    )
+    return CaseDocument.objects.filter(
+        case__in=cases_visible_to(actor), classification__lte=actor.clearance
+    ).select_related("case", "case__holding_unit")
 
 
 def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
@@ -426,7 +426,7 @@ def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
     from bvct.vetting.models import CaseDocument  # noqa: PLC0415 (vetting imports access)
 
     return CaseDocument.objects.filter(
-        case__in=cases_for_member(actor), visible_to_subject=True
+        case__in=cases_for_member(actor), visible_to_subject=True, classification=0
     ).select_related("case", "case__holding_unit")
 
 

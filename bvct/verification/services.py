@@ -191,6 +191,7 @@ def _send(request: VerificationRequest, actor: User, day: dt.date) -> None:
         original_name=f"{request.reference.removeprefix('Số ').replace('/', '-')}.docx",
         content_type=DOCX,
         data=data,
+        classification=request.classification,
     )
     request.save()
     audit_record(
@@ -375,6 +376,7 @@ def reply_record(
                 original_name=clean,
                 content_type=content_type,
                 data=data.file_data,
+                classification=locked.classification,
             )
     else:
         unit = locked.addressee_unit
@@ -392,6 +394,7 @@ def reply_record(
             original_name=f"{reference.removeprefix('Số ').replace('/', '-')}.docx",
             content_type=DOCX,
             data=letter,
+            classification=locked.classification,
         )
     locked.save()
     audit_record(

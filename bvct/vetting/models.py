@@ -428,6 +428,11 @@ class CaseDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     storage_name = models.CharField(max_length=255, unique=True, editable=False)
     visible_to_subject = models.BooleanField(_("the subject may see it"), default=False)
+    classification = models.PositiveSmallIntegerField(
+        _("classification"),
+        default=0,
+        help_text=_("Readers need at least this clearance (a classified letter's level)."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -41,6 +41,7 @@ def store_file(
     data: bytes,
     visible_to_subject: bool = False,
     checklist_code: str = "",
+    classification: int = 0,
 ) -> CaseDocument:
     """Write `data` and its row (inside the caller's transaction)."""
     now = timezone.now()
@@ -59,6 +60,7 @@ def store_file(
         sha256=hashlib.sha256(data).hexdigest(),
         storage_name=storage_name,
         visible_to_subject=visible_to_subject,
+        classification=classification,
         uploaded_by=actor,
         uploaded_at=now,
     )

@@ -103,7 +103,11 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     due = views_dueprocess.staff_due_process(request.user, case)
     extra = {
         "due": due,
-        "documents": list(case.documents.select_related("uploaded_by")),
+        "documents": list(
+            policy.case_documents_visible_to(request.user)
+            .filter(case=case)
+            .select_related("uploaded_by")
+        ),
         "sessions": list(case.sessions.all()),
         "can_work": due.can_work,
         "checklist_choices": views_documents.checklist_choices(case),

@@ -376,9 +376,9 @@ def case_appeal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 def _visible_documents(case: Case) -> list[tuple[CaseDocument, str | None]]:
-    documents = CaseDocument.objects.filter(case=case, visible_to_subject=True).order_by(
-        "uploaded_at", "pk"
-    )
+    documents = CaseDocument.objects.filter(
+        case=case, visible_to_subject=True, classification=0
+    ).order_by("uploaded_at", "pk")
     return [(d, _url("cases:my-document-download", d.pk)) for d in documents]
 
 

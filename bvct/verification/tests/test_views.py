@@ -190,3 +190,25 @@ def test_statistics_and_bodies_pages(tree: Tree, actors: Actors) -> None:
     stats = officer.get(reverse("requests:stats")).content.decode()
     assert 'data-testid="stats-addressee"' in stats
     assert "Xã B1" in stats
+
+
+def test_a_classified_letter_is_hidden_from_readers_without_clearance(
+    tree: Tree, actors: Actors
+) -> None:
+    case = make_case(person=actors.subject, status=Status.VERIFYING)
+    request = send_request(
+        actor=actors.officer, case=case, addressee_unit=tree.commune_b1, classification=1
+    )
+    assert request.letter is not None
+    assert request.letter.classification == 1
+    clerk = client_for(actors.clerk)  # sees the case, has no clearance
+    assert (
+        clerk.get(reverse("cases:document-download", args=[request.letter.pk])).status_code == 404
+    )
+    assert clerk.get(reverse("requests:request-detail", args=[request.pk])).status_code == 404
+    page = clerk.get(case.get_absolute_url()).content.decode()
+    assert request.reference not in page
+    officer = client_for(actors.officer)
+    assert (
+        officer.get(reverse("cases:document-download", args=[request.letter.pk])).status_code == 200
+    )
