@@ -69,7 +69,7 @@ def _case_for_work(actor: User, case: Case) -> Case:
 
 def _locked(request: VerificationRequest) -> VerificationRequest:
     return (
-        VerificationRequest.objects.select_for_update()
+        VerificationRequest.objects.select_for_update(of=("self",))
         .select_related("case__person", "requesting_unit", "addressee_unit", "addressee_body")
         .get(pk=request.pk)
     )

@@ -68,7 +68,7 @@ def _superior(unit: OrgUnit) -> OrgUnit:
 
 @transaction.atomic
 def _remind(pk: int, today: dt.date) -> VerificationRequest | None:
-    request = VerificationRequest.objects.select_for_update().get(pk=pk)
+    request = VerificationRequest.objects.select_for_update(of=("self",)).get(pk=pk)
     if not request.is_pending or request.reminded_for_due_on == request.due_on:
         return None
     request.reminded_for_due_on = request.due_on
@@ -86,7 +86,7 @@ def _remind(pk: int, today: dt.date) -> VerificationRequest | None:
 @transaction.atomic
 def _escalate(pk: int, today: dt.date) -> VerificationRequest | None:
     request = (
-        VerificationRequest.objects.select_for_update()
+        VerificationRequest.objects.select_for_update(of=("self",))
         .select_related("addressee_unit", "requesting_unit")
         .get(pk=pk)
     )
