@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bvct.audit.models import AuditEvent
     from bvct.criteria.models import RuleSet, RuleSetVersion
     from bvct.declarations.models import Declaration
+    from bvct.inspections.models import Inspection, InspectionPlan
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
     from bvct.verification.models import VerificationRequest
@@ -522,3 +523,55 @@ def can_view_evaluation_fact(actor: User, person: Person, fact: dict[str, object
             actor, level if isinstance(level, int) else 3
         )
     return can_evaluate_person(actor, person)
+
+
+# --- inspections (bvct.inspections) -----------------------------------------------------------
+# Inspection content is confidential: the team, the inspecting node's officers and approvers, and
+# the inspected unit's designated contacts — nobody else, not even the unit's superiors.
+
+
+def can_plan_inspections(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)
+
+
+def can_manage_plan(actor: User, plan: InspectionPlan) -> bool:
+    """Officers and approvers of the inspecting node itself."""
+    return can_plan_inspections(actor) and actor.org_unit_id == plan.org_unit_id
+
+
+def can_lead_inspection(actor: User, inspection: Inspection) -> bool:
+    return can_manage_plan(actor, inspection.plan) or is_team_member(
+        actor, inspection, roles=("head", "deputy")
+    )
+
+
+def is_team_member(
+    actor: User, inspection: Inspection, roles: tuple[str, ...] = ("head", "deputy", "member")
+) -> bool:
+    return (
+        actor.is_active
+        and actor.has_role(RoleCode.INSPECTOR)
+        and inspection.team.filter(user=actor, role__in=roles).exists()
+    )
+
+
+def is_unit_contact(actor: User, inspection: Inspection) -> bool:
+    return actor.is_active and inspection.contacts.filter(user=actor).exists()
+
+
+def inspections_visible_to(actor: User) -> QuerySet[Inspection]:
+    from bvct.inspections.models import Inspection  # noqa: PLC0415
+
+    if not is_staff_user(actor):
+        return Inspection.objects.none()
+    sides = Q(team__user=actor, team__isnull=False) | Q(contacts__user=actor)
+    if can_plan_inspections(actor):
+        sides |= Q(plan__org_unit_id=actor.org_unit_id)
+    return Inspection.objects.filter(sides).distinct()
+
+
+def sees_internal_findings(actor: User, inspection: Inspection) -> bool:
+    """Draft findings stay with the inspecting side until the result notice is sent."""
+    if is_team_member(actor, inspection) or can_manage_plan(actor, inspection.plan):
+        return True
+    return inspection.status in {"notified", "closed"}

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "bvct.vetting",
     "bvct.criteria",
     "bvct.verification",
+    "bvct.inspections",
 ]
 
 MIDDLEWARE = [
