@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("bvct.vetting.urls")),
     path("criteria/", include("bvct.criteria.urls")),
     path("requests/", include("bvct.verification.urls")),
+    path("inspections/", include("bvct.inspections.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -218,6 +218,52 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     ),
     "requests:letter": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
     "requests:reply-document": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
+    # inspections (bvct.inspections, issue 7): plans belong to the inspecting node's officers and
+    # approvers (relation "same" only); an inspection is seen by them, its team and the unit's
+    # designated contacts — the matrix target makes the actor a member or a contact
+    "inspections:plan-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
+    "inspections:templates": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
+    **{
+        f"inspections:{name}": RoutePolicy(
+            roles=frozenset({A.OFFICER, A.APPROVER}),
+            target="inspection_plan",
+            relations=frozenset({"same"}),
+            methods=methods,
+        )
+        for name, methods in (
+            ("plan-detail", ("GET",)),
+            ("plan-add-unit", ("POST",)),
+            ("plan-approve", ("POST",)),
+        )
+    },
+    **{
+        f"inspections:{name}": RoutePolicy(
+            roles=DOSSIER_ROLES,
+            target="inspection",
+            relations=frozenset({"same"}),
+            methods=methods,
+        )
+        for name, methods in (
+            ("inspection-detail", ("GET",)),
+            ("report-diff", ("GET",)),
+            ("decision", ("POST",)),
+            ("contact-add", ("POST",)),
+            ("outline-send", ("POST",)),
+            ("report-save", ("POST",)),
+            ("comment-add", ("POST",)),
+            ("session-record", ("POST",)),
+            ("finding-add", ("POST",)),
+            ("finding-case", ("POST",)),
+            ("notice-issue", ("POST",)),
+            ("remediation-add", ("POST",)),
+            ("remediation-done", ("POST",)),
+            ("remediation-waive", ("POST",)),
+            ("close", ("POST",)),
+        )
+    },
+    "inspections:document": RoutePolicy(
+        roles=DOSSIER_ROLES, target="inspection_document", relations=frozenset({"same"})
+    ),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,

@@ -33,7 +33,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Imports"), "intake:job-list"),
     (_("Cases"), "cases:inbox"),
     (_("Verification requests"), "requests:outgoing"),
-    (_("Inspections"), None),
+    (_("Inspections"), "inspections:plan-list"),
     (_("Reports"), None),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),

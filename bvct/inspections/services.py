@@ -30,6 +30,7 @@ from bvct.inspections.models import (
     InspectionDocument,
     InspectionPlan,
     OutlineTemplate,
+    OutlineTemplateSection,
     RemediationItem,
     ReportVersion,
     ResultNotice,
@@ -54,7 +55,7 @@ def _audit(actor: User | None, action: str, target: object, unit: OrgUnit, **dat
     audit_record(actor=actor, action=action, target=target, org_unit=unit, data=data or None)  # type: ignore[arg-type]
 
 
-def _store(  # noqa: PLR0917 (one call shape for every stored file)
+def store_document(  # noqa: PLR0917 (one call shape for every stored file)
     inspection: Inspection,
     actor: User,
     kind: str,
@@ -83,7 +84,12 @@ def _store(  # noqa: PLR0917 (one call shape for every stored file)
 
 
 def read_document(*, document: InspectionDocument, actor: User) -> bytes:
-    data = (files_root() / document.storage_name).read_bytes()
+    try:
+        data = (files_root() / document.storage_name).read_bytes()
+    except FileNotFoundError as exc:
+        raise DomainError(
+            _("Document: the stored file is missing; tell an administrator.")
+        ) from exc
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise DomainError(_("Document: the stored file does not match its checksum."))
     _audit(
@@ -254,7 +260,7 @@ def decision_issue(
         )
     )
     name = f"{locked.decision_reference.removeprefix('Số ').replace('/', '-')}.docx"
-    _store(
+    store_document(
         locked, actor, InspectionDocument.Kind.DECISION, locked.decision_reference, name, DOCX, data
     )
     _audit(
@@ -278,6 +284,28 @@ def contact_add(*, actor: User, inspection: Inspection, user: User) -> UnitConta
     contact, _created = UnitContact.objects.get_or_create(inspection=locked, user=user)
     _audit(actor, "inspections.contact.add", locked, locked.unit, user=user.pk)
     return contact
+
+
+@transaction.atomic
+def template_create(*, actor: User, title: str, sections: str) -> OutlineTemplate:
+    """A reusable outline of the actor's node: one section per line, "Title | questions"."""
+    if not policy.can_plan_inspections(actor) or actor.org_unit is None:
+        raise AccessDenied(_("Only officers and approvers keep outline templates."))
+    lines = [line.strip() for line in sections.splitlines() if line.strip()]
+    if not title.strip() or not lines:
+        raise DomainError(
+            _("Template: a title and at least one section (one per line)."), field="sections"
+        )
+    template = OutlineTemplate.objects.create(
+        org_unit=actor.org_unit, title=title.strip(), created_by=actor
+    )
+    for position, line in enumerate(lines, start=1):
+        heading, _sep, questions = line.partition("|")
+        OutlineTemplateSection.objects.create(
+            template=template, position=position, title=heading.strip(), questions=questions.strip()
+        )
+    _audit(actor, "inspections.template.create", template, actor.org_unit, sections=len(lines))
+    return template
 
 
 # --- outline and self-report --------------------------------------------------------------------
@@ -466,7 +494,7 @@ def finding_add(
     document = None
     if evidence is not None:
         clean, content_type = documents.validate_upload(*evidence)
-        document = _store(
+        document = store_document(
             locked, actor, InspectionDocument.Kind.EVIDENCE, clean, clean, content_type, evidence[1]
         )
     finding = Finding.objects.create(
@@ -559,7 +587,9 @@ def notice_issue(*, actor: User, inspection: Inspection, text: str) -> ResultNot
         )
     )
     name = f"{reference.removeprefix('Số ').replace('/', '-')}.docx"
-    document = _store(locked, actor, InspectionDocument.Kind.NOTICE, reference, name, DOCX, data)
+    document = store_document(
+        locked, actor, InspectionDocument.Kind.NOTICE, reference, name, DOCX, data
+    )
     notice = ResultNotice.objects.create(
         inspection=locked,
         text=text.strip(),
@@ -636,7 +666,7 @@ def remediation_done(
     if item.status != RemediationItem.Status.OPEN:
         raise DomainError(_("This item is already closed."))
     clean, content_type = documents.validate_upload(*evidence)
-    item.evidence = _store(
+    item.evidence = store_document(
         locked, actor, InspectionDocument.Kind.EVIDENCE, clean, clean, content_type, evidence[1]
     )
     item.status = RemediationItem.Status.DONE

@@ -155,6 +155,62 @@ def _target_verification_request(tree: Tree, relation: str) -> int:
     return request.pk
 
 
+def _inspection_at(tree: Tree, relation: str) -> Any:
+    """An inspection planned by the node, of the grassroots unit under A1 (or, for nodes without
+    a child in the tree fixture, of Chi bộ A1). For "same", every inspector of Xã A1 is on the
+    team and every clerk of Xã A1 is a designated contact, so each role sees it there only."""
+    from bvct.inspections.models import (  # noqa: PLC0415
+        Inspection,
+        InspectionPlan,
+        TeamMember,
+        UnitContact,
+    )
+
+    node = node_for(tree, relation)
+    officer = make_user(org_unit=node, roles=(RoleCode.OFFICER,))
+    plan = InspectionPlan.objects.create(
+        org_unit=node,
+        year=2026,
+        title=f"KH {relation} {officer.pk}",
+        topics="BVCTNB",
+        status="approved",
+        created_by=officer,
+        created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+    )
+    inspection = Inspection.objects.create(
+        plan=plan, unit=tree.branch_a1, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 3, 9)
+    )
+    if relation == "same":
+        for user in User.objects.filter(org_unit=tree.commune_a1, roles__code="inspector"):
+            TeamMember.objects.create(inspection=inspection, user=user, role="member")
+        for user in User.objects.filter(org_unit=tree.commune_a1, roles__code="clerk"):
+            UnitContact.objects.create(inspection=inspection, user=user)
+    return inspection
+
+
+def _target_inspection(tree: Tree, relation: str) -> int:
+    return int(_inspection_at(tree, relation).pk)
+
+
+def _target_inspection_plan(tree: Tree, relation: str) -> int:
+    return int(_inspection_at(tree, relation).plan_id)
+
+
+def _target_inspection_document(tree: Tree, relation: str) -> int:
+    from bvct.inspections.services import store_document  # noqa: PLC0415
+
+    inspection = _inspection_at(tree, relation)
+    return store_document(
+        inspection,
+        inspection.plan.created_by,
+        "decision",
+        "QĐ",
+        "qd.pdf",
+        "application/pdf",
+        b"%PDF-1.4 matrix",
+    ).pk
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -177,6 +233,9 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "case": _target_case,
     "case_document": _target_case_document,
     "verification_request": _target_verification_request,
+    "inspection": _target_inspection,
+    "inspection_plan": _target_inspection_plan,
+    "inspection_document": _target_inspection_document,
     "import_job": _target_import_job,
 }
 
