@@ -230,7 +230,9 @@ def _user(raw: str, field: str) -> User:
 @require_POST
 def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def act(inspection: Inspection) -> object:
-        team = [(_user(request.POST.get("head", ""), "head"), TeamMember.Role.HEAD)]
+        team: list[tuple[User, str]] = [
+            (_user(request.POST.get("head", ""), "head"), TeamMember.Role.HEAD)
+        ]
         team += [
             (_user(raw, "deputies"), TeamMember.Role.DEPUTY)
             for raw in request.POST.getlist("deputies")
@@ -273,7 +275,7 @@ def outline_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def act(inspection: Inspection) -> object:
         answers = {
-            int(key.removeprefix("section_")): value
+            int(key.removeprefix("section_")): str(value)
             for key, value in request.POST.items()
             if key.startswith("section_") and key.removeprefix("section_").isdigit()
         }
