@@ -21,6 +21,7 @@ from bvct.audit.services import audit_record
 from bvct.core.errors import DomainError
 from bvct.criteria.demo import load_demo_rulesets
 from bvct.declarations.demo import load_demo_declarations
+from bvct.inspections.demo import load_demo_outline
 from bvct.intake.demo import write_demo_sheet
 from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
@@ -94,6 +95,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # The ward's standing committee decides admissions for the organisations under it.
     DemoUser("hn.xa.approver", "Nguyễn Thị Kim Oanh", HOAN_KIEM, (R.APPROVER,), Clearance.MAT),
     DemoUser("dn.officer", "Huỳnh Thị Mỹ Linh", DA_NANG, (R.OFFICER,), Clearance.MAT),
+    # A member of the provincial inspection teams (issue 7).
+    DemoUser("hn.inspector", "Bùi Văn Kiên", HA_NOI, (R.INSPECTOR,), Clearance.MAT),
     # The administrator grants clearances up to its own: Tối mật covers every demo user.
     DemoUser("admin", "Vũ Minh Tuấn", ROOT, (R.ADMIN,), Clearance.TOI_MAT),
     DemoUser("member", "Hoàng Văn Bình", "DEMO-HK-DLHG-LH", (R.MEMBER,)),
@@ -150,6 +153,7 @@ def demo_load() -> DemoResult:
     load_demo_declarations()
     rulesets_published = load_demo_rulesets()
     cases_created = load_demo_cases()
+    load_demo_outline()
     sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
     if not sheet.exists():
         sheet.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ EXPECTED_USERS = {
     "hn.xa.clerk": ("X00070", ["clerk"], Clearance.NONE),
     "hn.xa.approver": ("X00070", ["approver"], Clearance.MAT),
     "dn.officer": ("T48", ["officer"], Clearance.MAT),
+    "hn.inspector": ("T01", ["inspector"], Clearance.MAT),
     "admin": ("TW", ["admin"], Clearance.TOI_MAT),
     "member": ("DEMO-HK-DLHG-LH", ["member"], Clearance.NONE),
     "ung.vien": ("DEMO-HK-DLHG-LH", ["member"], Clearance.NONE),
