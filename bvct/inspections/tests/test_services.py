@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,18 +13,17 @@ import time_machine
 from docx import Document
 
 from bvct.access import policy
-from bvct.accounts.models import RoleCode, User
+from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.inspections import scoring, services
 from bvct.inspections.models import (
     Inspection,
     InspectionPlan,
-    OutlineTemplate,
-    OutlineTemplateSection,
     RemediationItem,
     ReportVersion,
 )
+from bvct.inspections.tests.conftest import Side, decided, outline_template
 from bvct.people.tests.factories import make_person
 from bvct.workdays.calendar import add_working_days
 from conftest import Tree
@@ -38,66 +36,6 @@ PDF = b"%PDF-1.4 evidence"
 
 def at(day: dt.date) -> time_machine.travel:
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=HANOI))
-
-
-@dataclass
-class Side:
-    officer: User  # prov_a
-    approver: User  # prov_a
-    head: User  # inspector, prov_a
-    member: User  # inspector, commune_a2
-    local_inspector: User  # inspector, commune_a1 (the inspected unit)
-    contact: User  # clerk, commune_a1
-    superior: User  # officer at the root
-    sibling: User  # officer, commune_a2
-
-
-@pytest.fixture
-def side(tree: Tree) -> Side:
-    return Side(
-        officer=make_user(org_unit=tree.prov_a, roles=(RoleCode.OFFICER,)),
-        approver=make_user(org_unit=tree.prov_a, roles=(RoleCode.APPROVER,)),
-        head=make_user(org_unit=tree.prov_a, roles=(RoleCode.INSPECTOR,), full_name="Trưởng đoàn"),
-        member=make_user(org_unit=tree.commune_a2, roles=(RoleCode.INSPECTOR,)),
-        local_inspector=make_user(
-            org_unit=tree.grassroots_a1, roles=(RoleCode.INSPECTOR,), full_name="Người trong đơn vị"
-        ),
-        contact=make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,)),
-        superior=make_user(org_unit=tree.root, roles=(RoleCode.OFFICER,)),
-        sibling=make_user(org_unit=tree.commune_a2, roles=(RoleCode.OFFICER,)),
-    )
-
-
-def _template(side: Side, tree: Tree) -> OutlineTemplate:
-    template = OutlineTemplate.objects.create(
-        org_unit=tree.prov_a, title="Đề cương báo cáo", created_by=side.officer
-    )
-    for position, title in enumerate(("Lãnh đạo, chỉ đạo", "Kết quả thực hiện"), start=1):
-        OutlineTemplateSection.objects.create(
-            template=template, position=position, title=title, questions="Nêu rõ."
-        )
-    return template
-
-
-def _decided(side: Side, tree: Tree) -> Inspection:
-    plan = services.plan_create(
-        actor=side.officer, year=2026, title="Kế hoạch kiểm tra 2026", topics="Công tác BVCTNB"
-    )
-    inspection = services.plan_add_unit(
-        actor=side.officer,
-        plan=plan,
-        unit=tree.commune_a1,
-        starts_on=D(2026, 12, 1),
-        ends_on=D(2026, 12, 20),
-    )
-    services.plan_approve(actor=side.approver, plan=plan)
-    services.decision_issue(
-        actor=side.approver,
-        inspection=inspection,
-        team=[(side.head, "head"), (side.member, "member")],
-    )
-    services.contact_add(actor=side.officer, inspection=inspection, user=side.contact)
-    return Inspection.objects.get(pk=inspection.pk)
 
 
 def test_plan_units_must_be_under_the_node(side: Side, tree: Tree) -> None:
@@ -164,8 +102,10 @@ def test_a_member_may_not_inspect_their_own_unit(side: Side, tree: Tree) -> None
 
 
 def test_outline_self_report_comments_and_revision_history(side: Side, tree: Tree) -> None:
-    inspection = _decided(side, tree)
-    services.outline_send(actor=side.head, inspection=inspection, template=_template(side, tree))
+    inspection = decided(side, tree)
+    services.outline_send(
+        actor=side.head, inspection=inspection, template=outline_template(side, tree)
+    )
     first, second = list(inspection.sections.all())
     with pytest.raises(AccessDenied):
         services.report_save(actor=side.head, inspection=inspection, answers={first.pk: "x"})
@@ -218,9 +158,9 @@ def test_score_formula_table(
 
 def test_notice_remediation_clocks_and_closing(side: Side, tree: Tree) -> None:
     with at(D(2026, 12, 3)):
-        inspection = _decided(side, tree)
+        inspection = decided(side, tree)
         services.outline_send(
-            actor=side.head, inspection=inspection, template=_template(side, tree)
+            actor=side.head, inspection=inspection, template=outline_template(side, tree)
         )
         answers = {s.pk: "Nội dung" for s in inspection.sections.all()}
         services.report_save(actor=side.contact, inspection=inspection, answers=answers)
@@ -274,7 +214,7 @@ def test_notice_remediation_clocks_and_closing(side: Side, tree: Tree) -> None:
 
 
 def test_who_sees_an_inspection(side: Side, tree: Tree) -> None:
-    inspection = _decided(side, tree)
+    inspection = decided(side, tree)
     plan2 = services.plan_create(actor=side.officer, year=2026, title="KH 2", topics="Nội dung")
     other = services.plan_add_unit(
         actor=side.officer,
@@ -293,8 +233,10 @@ def test_who_sees_an_inspection(side: Side, tree: Tree) -> None:
 
 
 def test_a_finding_opens_a_case_for_the_named_person(side: Side, tree: Tree) -> None:
-    inspection = _decided(side, tree)
-    services.outline_send(actor=side.head, inspection=inspection, template=_template(side, tree))
+    inspection = decided(side, tree)
+    services.outline_send(
+        actor=side.head, inspection=inspection, template=outline_template(side, tree)
+    )
     person = make_person(org_unit=tree.grassroots_a1)
     finding = services.finding_add(
         actor=side.member,
@@ -317,8 +259,10 @@ def test_a_finding_opens_a_case_for_the_named_person(side: Side, tree: Tree) -> 
 
 
 def test_version_numbers_are_kept(side: Side, tree: Tree) -> None:
-    inspection = _decided(side, tree)
-    services.outline_send(actor=side.head, inspection=inspection, template=_template(side, tree))
+    inspection = decided(side, tree)
+    services.outline_send(
+        actor=side.head, inspection=inspection, template=outline_template(side, tree)
+    )
     answers = {s.pk: "A" for s in inspection.sections.all()}
     services.report_save(actor=side.contact, inspection=inspection, answers=answers)
     assert ReportVersion.objects.filter(inspection=inspection, status="draft").count() == 1
