@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core.selectors import AttentionItem
 from bvct.inspections.models import (
     Inspection,
     InspectionDocument,
     InspectionPlan,
+    RemediationItem,
+    ReportVersion,
     ResultNotice,
 )
 
@@ -64,3 +70,23 @@ def unit_scores(unit_id: int, actor: User) -> list[YearScore]:
         .order_by("inspection__plan__year", "issued_on")
     )
     return [YearScore(n.inspection.plan.year, n.score, n.rating, n.reference) for n in notices]
+
+
+def inspection_attention(actor: User) -> list[AttentionItem]:
+    """Home page: remediation items past due (mine, my unit's as contact, or my node's
+    inspections), and self-reports my unit still has to submit."""
+    visible = policy.inspections_visible_to(actor)
+    today = timezone.localdate()
+    late = RemediationItem.objects.filter(
+        inspection__in=visible, status=RemediationItem.Status.OPEN, due_on__lt=today
+    ).count()
+    to_write = (
+        visible.filter(status=Inspection.Status.IN_PROGRESS, contacts__user=actor)
+        .exclude(versions__status=ReportVersion.Status.SUBMITTED)
+        .count()
+    )
+    url = reverse("inspections:plan-list")
+    return [
+        AttentionItem(_("Inspection remediation items past due"), late, url, "danger"),
+        AttentionItem(_("Self-reports to submit for an inspection"), to_write, url, "warning"),
+    ]

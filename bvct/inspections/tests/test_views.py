@@ -3,7 +3,10 @@ findings before the notice, and the diff page shows the revision."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +16,7 @@ from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.inspections import services
 from bvct.inspections.models import Inspection, InspectionPlan
+from bvct.inspections.selectors import inspection_attention
 from bvct.inspections.tests.conftest import Side, decided, outline_template
 from conftest import Tree
 
@@ -145,3 +149,24 @@ def test_remediation_from_the_page(side: Side, tree: Tree) -> None:
     client_for(side.officer).post(reverse("inspections:close", args=[inspection.pk]))
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.CLOSED
+
+
+def test_home_page_alerts_for_the_unit_and_overdue_remediation(side: Side, tree: Tree) -> None:
+    inspection = _in_progress(side, tree)
+
+    def counts(user: User) -> dict[str, int]:
+        return {str(item.label): item.count for item in inspection_attention(user)}
+
+    # the unit's contact is asked for the self-report until it is submitted
+    assert counts(side.contact)["Self-reports to submit for an inspection"] == 1
+    answers = {s.pk: "Nội dung" for s in inspection.sections.all()}
+    services.report_save(actor=side.contact, inspection=inspection, answers=answers)
+    services.report_submit(actor=side.contact, inspection=inspection)
+    assert counts(side.contact)["Self-reports to submit for an inspection"] == 0
+    item = services.remediation_add(
+        actor=side.head, inspection=inspection, text="Lập sổ.", owner=side.contact, working_days=3
+    )
+    with time_machine.travel(dt.datetime.combine(item.due_on + dt.timedelta(days=1), dt.time(9))):
+        for user in (side.contact, side.officer, side.head):
+            assert counts(user)["Inspection remediation items past due"] == 1
+        assert counts(side.sibling)["Inspection remediation items past due"] == 0
