@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bvct.access import policy
 from bvct.accounts.models import Clearance, User
@@ -231,3 +232,36 @@ def test_demo_letters_one_waiting_in_da_nang_one_overdue_and_escalated(db: None)
     dn_officer = User.objects.get(username="dn.officer")
     assert to_da_nang in policy.verification_requests_visible_to(dn_officer)
     assert to_police not in policy.verification_requests_visible_to(dn_officer)
+
+
+def test_demo_users_can_run_an_inspection_of_hoan_kiem(db: None) -> None:
+    """The README walkthrough, through the same services as the pages."""
+    from bvct.inspections import services  # noqa: PLC0415
+    from bvct.inspections.models import OutlineTemplate  # noqa: PLC0415
+
+    demo_load()
+    users = {u.username: u for u in User.objects.all()}
+    ward = OrgUnit.objects.get(code="X00070")
+    plan = services.plan_create(
+        actor=users["hn.officer"],
+        year=timezone.localdate().year,
+        title="KH",
+        topics="BVCTNB",
+    )
+    start = dt.date(plan.year, 1, 1)
+    inspection = services.plan_add_unit(
+        actor=users["hn.officer"], plan=plan, unit=ward, starts_on=start, ends_on=start
+    )
+    services.plan_approve(actor=users["hn.approver"], plan=plan)
+    services.decision_issue(
+        actor=users["hn.approver"], inspection=inspection, team=[(users["hn.inspector"], "head")]
+    )
+    services.contact_add(
+        actor=users["hn.approver"], inspection=inspection, user=users["hn.xa.clerk"]
+    )
+    template = OutlineTemplate.objects.get(org_unit__code="T01")
+    services.outline_send(actor=users["hn.inspector"], inspection=inspection, template=template)
+    assert inspection.sections.count() == 5
+    assert inspection in policy.inspections_visible_to(users["hn.xa.clerk"])
+    assert inspection not in policy.inspections_visible_to(users["dn.officer"])
+    assert inspection not in policy.inspections_visible_to(users["hn.xa.approver"])
