@@ -17,6 +17,7 @@ from bvct.access import policy
 from bvct.core.errors import DomainError
 from bvct.core.forms import BootstrapFormMixin
 from bvct.core.types import AuthenticatedHttpRequest
+from bvct.inspections.models import ScoreFormula
 from bvct.verification.models import ReplyLimit
 from bvct.vetting import limits
 from bvct.vetting.models import StepLimit, WindowLimit
@@ -73,6 +74,7 @@ def limits_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "steps": limits.step_limits(),
         "windows": limits.window_limits(),
         "replies": limits.reply_limits(),
+        "formulas": ScoreFormula.objects.all(),
         "can_edit": policy.can_edit_limits(request.user),
     }
     return render(request, "vetting/limits.html", context)

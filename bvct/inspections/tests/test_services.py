@@ -266,3 +266,15 @@ def test_version_numbers_are_kept(side: Side, tree: Tree) -> None:
     answers = {s.pk: "A" for s in inspection.sections.all()}
     services.report_save(actor=side.contact, inspection=inspection, answers=answers)
     assert ReportVersion.objects.filter(inspection=inspection, status="draft").count() == 1
+
+
+def test_the_formula_in_force_is_data() -> None:
+    from bvct.inspections.models import ScoreFormula  # noqa: PLC0415
+
+    ScoreFormula.objects.update_or_create(
+        valid_from=D(2027, 1, 1), defaults={"violation_penalty": 30, "legal_basis": "Ví dụ"}
+    )
+    before, after = scoring.params_on(D(2026, 12, 31)), scoring.params_on(D(2027, 1, 1))
+    assert before.violation_penalty == 15
+    assert after.violation_penalty == 30
+    assert scoring.compute([("violation", "isolated")], after).score == 70

@@ -227,3 +227,13 @@ def test_reply_limits_are_revised_like_the_others(national_admin: User) -> None:
     assert reply_limit_for("police", D(2026, 12, 31)).working_days == police.working_days
     new = reply_limit_for("police", D(2027, 1, 1))
     assert (new.working_days, new.reminder_days, new.reuse_months) == (25, 5, 6)
+
+
+def test_the_limits_page_shows_the_inspection_scoring(actors: Actors) -> None:
+    from bvct.inspections.models import ScoreFormula  # noqa: PLC0415
+
+    ScoreFormula.objects.get_or_create(valid_from=D(2025, 7, 1), defaults={"legal_basis": "Ví dụ"})
+    officer = Client()
+    officer.force_login(actors.officer)
+    page = officer.get(reverse("cases:limits")).content.decode()
+    assert 'data-testid="score-formula"' in page
