@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
@@ -155,7 +155,8 @@ def test_home_page_alerts_for_the_unit_and_overdue_remediation(side: Side, tree:
     inspection = _in_progress(side, tree)
 
     def counts(user: User) -> dict[str, int]:
-        return {str(item.label): item.count for item in inspection_attention(user)}
+        with translation.override("en"):
+            return {str(item.label): item.count for item in inspection_attention(user)}
 
     # the unit's contact is asked for the self-report until it is submitted
     assert counts(side.contact)["Self-reports to submit for an inspection"] == 1
