@@ -189,11 +189,13 @@ def plan_approve(*, actor: User, plan: InspectionPlan) -> InspectionPlan:
 # --- decision and team --------------------------------------------------------------------------
 
 
-def team_conflict(user: User, unit: OrgUnit) -> str | None:
-    """Why `user` may not sit on the team inspecting `unit` (None: they may)."""
+def team_conflict(user: User, unit: OrgUnit, node: OrgUnit) -> str | None:
+    """Why `user` may not sit on the team that `node` sends to inspect `unit` (None: they may)."""
     if not user.has_role(RoleCode.INSPECTOR):
         return _("%(name)s does not have the inspector role.") % {"name": user}
-    if user.org_unit is not None and unit.contains(user.org_unit):
+    if user.org_unit is None or not node.contains(user.org_unit):
+        return _("%(name)s does not belong to the inspecting unit.") % {"name": user}
+    if unit.contains(user.org_unit):
         return _("%(name)s belongs to the inspected unit.") % {"name": user}
     return None
 
@@ -213,7 +215,7 @@ def decision_issue(
     if len(heads) != 1:
         raise DomainError(_("Team: exactly one team head."), field="team")
     for user, _role in team:
-        reason = team_conflict(user, locked.unit)
+        reason = team_conflict(user, locked.unit, plan.org_unit)
         if reason:
             raise DomainError(_("Team: %(reason)s") % {"reason": reason}, field="team")
     day = timezone.localdate()

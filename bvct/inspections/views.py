@@ -159,11 +159,17 @@ def _detail_context(actor: User, inspection: Inspection) -> dict[str, Any]:
     if manager and inspection.status == Inspection.Status.PLANNED:
         candidates = [
             u
-            for u in User.objects.filter(is_active=True, roles__code=RoleCode.INSPECTOR)
+            for u in User.objects.filter(
+                is_active=True,
+                roles__code=RoleCode.INSPECTOR,
+                org_unit__in=OrgUnit.objects.filter(
+                    OrgUnit.subtree_filter(inspection.plan.org_unit.path)
+                ),
+            )
             .select_related("org_unit")
             .distinct()
             .order_by("full_name")[:200]
-            if services.team_conflict(u, inspection.unit) is None
+            if services.team_conflict(u, inspection.unit, inspection.plan.org_unit) is None
         ]
     in_unit = OrgUnit.objects.filter(OrgUnit.subtree_filter(inspection.unit.path))
     unit_users = list(

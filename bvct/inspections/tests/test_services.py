@@ -85,6 +85,14 @@ def test_a_member_may_not_inspect_their_own_unit(side: Side, tree: Tree) -> None
         services.decision_issue(
             actor=side.approver, inspection=inspection, team=[(side.officer, "head")]
         )
+    # an inspector of another province may not join a team of province A
+    elsewhere = make_user(
+        org_unit=tree.prov_b, roles=(RoleCode.INSPECTOR,), full_name="Người tỉnh B"
+    )
+    with pytest.raises(DomainError, match="Người tỉnh B"):
+        services.decision_issue(
+            actor=side.approver, inspection=inspection, team=[(elsewhere, "head")]
+        )
     inspection.refresh_from_db()
     assert (inspection.status, inspection.team.count()) == (Inspection.Status.PLANNED, 0)
     decided = services.decision_issue(
