@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bvct.inspections.models import Inspection, InspectionPlan
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
+    from bvct.travel.models import TravelApplication
     from bvct.verification.models import VerificationRequest
     from bvct.vetting.models import Case, CaseDocument
 
@@ -575,3 +576,31 @@ def sees_internal_findings(actor: User, inspection: Inspection) -> bool:
     if is_team_member(actor, inspection) or can_manage_plan(actor, inspection.plan):
         return True
     return inspection.status in {"notified", "closed"}
+
+
+# --- travel abroad (bvct.travel) --------------------------------------------------------------
+# Staff reach an application through the member's managing unit or a committee it is routed to;
+# a member sees only their own.
+
+
+def can_review_travel(actor: User, application: TravelApplication) -> bool:
+    """The chi bộ's opinion and the report's review: case workers over the member's unit."""
+    return can_work_cases(actor) and in_jurisdiction(actor, application.person.org_unit)
+
+
+def travel_visible_to(actor: User) -> QuerySet[TravelApplication]:
+    from bvct.travel.models import TravelApplication  # noqa: PLC0415
+
+    if actor.has_role(RoleCode.MEMBER) and not is_staff_user(actor):
+        person = person_for_member(actor)
+        if person is None:
+            return TravelApplication.objects.none()
+        return TravelApplication.objects.filter(person=person)
+    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return TravelApplication.objects.none()
+    sides = jurisdiction_filter(actor, prefix="person__org_unit__") | jurisdiction_filter(
+        actor, prefix="decisions__committee__"
+    )
+    return TravelApplication.objects.filter(
+        sides, person__classification__lte=actor.clearance
+    ).distinct()

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "bvct.criteria",
     "bvct.verification",
     "bvct.inspections",
+    "bvct.travel",
 ]
 
 MIDDLEWARE = [
