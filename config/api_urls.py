@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("bvct.vetting.api_urls")),
     path("", include("bvct.criteria.api_urls")),
     path("", include("bvct.verification.api_urls")),
+    path("", include("bvct.travel.api_urls")),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("criteria/", include("bvct.criteria.urls")),
     path("requests/", include("bvct.verification.urls")),
     path("inspections/", include("bvct.inspections.urls")),
+    path("travel/", include("bvct.travel.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

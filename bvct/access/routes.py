@@ -264,6 +264,28 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "inspections:document": RoutePolicy(
         roles=DOSSIER_ROLES, target="inspection_document", relations=frozenset({"same"})
     ),
+    # travel abroad (bvct.travel, issue 8): staff lists and decisions through the member's unit
+    # or a routed committee; the member's own trips only (relations=∅ for every other target)
+    "travel:lists": RoutePolicy(roles=DOSSIER_ROLES),
+    "travel:detail": RoutePolicy(roles=DOSSIER_ROLES, target="travel_application"),
+    "travel:opinion": RoutePolicy(
+        roles=CASE_WORKERS, target="travel_application", methods=("POST",)
+    ),
+    "travel:decide": RoutePolicy(
+        roles=CASE_WORKERS, target="travel_application", methods=("POST",)
+    ),
+    "travel:review": RoutePolicy(
+        roles=CASE_WORKERS, target="travel_application", methods=("POST",)
+    ),
+    "travel:mine": RoutePolicy(roles=MEMBER),
+    "travel:apply": RoutePolicy(roles=MEMBER, methods=("GET", "POST")),
+    "travel:my-short": RoutePolicy(roles=MEMBER, methods=("GET", "POST")),
+    "travel:my-detail": RoutePolicy(
+        roles=MEMBER, target="travel_application", relations=frozenset()
+    ),
+    "travel:my-return": RoutePolicy(
+        roles=MEMBER, target="travel_application", relations=frozenset(), methods=("POST",)
+    ),
     # REST API
     "api:schema": ANY_USER,
     "api:me": ANY_USER,
@@ -286,6 +308,8 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     ),
     "api:case-document-download": RoutePolicy(roles=DOSSIER_ROLES, target="case_document"),
     "api:request-list": RoutePolicy(roles=DOSSIER_ROLES),
+    "api:travel-list": RoutePolicy(roles=DOSSIER_ROLES | MEMBER),
+    "api:travel-detail": RoutePolicy(roles=DOSSIER_ROLES, target="travel_application"),
     "api:request-detail": RoutePolicy(roles=DOSSIER_ROLES, target="verification_request"),
     "api:case-transition": RoutePolicy(roles=CASE_WORKERS, target="case", methods=("POST",)),
     # criteria (bvct.criteria, P-CRITERIA): rule sets are national data (relation "any");

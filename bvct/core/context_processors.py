@@ -21,7 +21,7 @@ class NavItem:
 
 
 # areas that share an app with another area: active only on their own page
-_EXACT = {"cases:limits"}
+_EXACT = {"cases:limits", "travel:mine", "travel:lists"}
 
 # (label, url name or None for an area still to come)
 _AREAS: list[tuple[Promise, str | None]] = [
@@ -34,6 +34,8 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Cases"), "cases:inbox"),
     (_("Verification requests"), "requests:outgoing"),
     (_("Inspections"), "inspections:plan-list"),
+    (_("Travel abroad"), "travel:lists"),
+    (_("My trips abroad"), "travel:mine"),
     (_("Reports"), None),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),

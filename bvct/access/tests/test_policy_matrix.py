@@ -211,6 +211,30 @@ def _target_inspection_document(tree: Tree, relation: str) -> int:
     ).pk
 
 
+def _target_travel_application(tree: Tree, relation: str) -> int:
+    """A trip of a member managed at the node, waiting for the committee's decision."""
+    from bvct.travel.models import TravelApplication, TravelDecision  # noqa: PLC0415
+    from bvct.travel.services import managing_committee  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    person = make_person(org_unit=node)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    application = TravelApplication.objects.create(
+        person=person,
+        entered_by=clerk,
+        on_paper=True,
+        purpose="tourism",
+        countries="Lào",
+        departs_on=dt.date(2031, 1, 5),
+        returns_on=dt.date(2031, 1, 9),
+        funding="self",
+        status="awaiting",
+        submitted_at=dt.datetime(2030, 12, 1, tzinfo=dt.UTC),
+    )
+    TravelDecision.objects.create(application=application, committee=managing_committee(node))
+    return application.pk
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -236,6 +260,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "inspection": _target_inspection,
     "inspection_plan": _target_inspection_plan,
     "inspection_document": _target_inspection_document,
+    "travel_application": _target_travel_application,
     "import_job": _target_import_job,
 }
 
