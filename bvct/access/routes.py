@@ -268,6 +268,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     # or a routed committee; the member's own trips only (relations=∅ for every other target)
     "travel:lists": RoutePolicy(roles=DOSSIER_ROLES),
     "travel:detail": RoutePolicy(roles=DOSSIER_ROLES, target="travel_application"),
+    "travel:paper": RoutePolicy(roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")),
     "travel:opinion": RoutePolicy(
         roles=CASE_WORKERS, target="travel_application", methods=("POST",)
     ),

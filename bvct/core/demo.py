@@ -27,6 +27,7 @@ from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_create
 from bvct.people.demo import load_demo_people
+from bvct.travel.demo import load_demo_trips
 from bvct.vetting.demo import load_demo_cases
 
 DEMO_PASSWORD = "bvct-demo-2026"  # noqa: S105 (published on purpose: demo data only)
@@ -154,6 +155,7 @@ def demo_load() -> DemoResult:
     rulesets_published = load_demo_rulesets()
     cases_created = load_demo_cases()
     load_demo_outline()
+    load_demo_trips()
     sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
     if not sheet.exists():
         sheet.parent.mkdir(parents=True, exist_ok=True)

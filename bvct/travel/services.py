@@ -339,3 +339,42 @@ def overdue_reports(today: dt.date | None = None):  # type: ignore[no-untyped-de
         if due < day:
             late.append(application)
     return late
+
+
+@transaction.atomic
+def _remind(pk: int, day: dt.date) -> TravelApplication | None:
+    application = TravelApplication.objects.select_for_update().get(pk=pk)
+    if application.reminded_for_due_on == application.report_due_on:
+        return None
+    application.reminded_for_due_on = application.report_due_on
+    application.save(update_fields=["reminded_for_due_on"])
+    _audit(
+        None,
+        "travel.remind",
+        application,
+        application.person.org_unit,
+        due_on=f"{application.report_due_on:%Y-%m-%d}",
+        on=f"{day:%Y-%m-%d}",
+    )
+    return application
+
+
+def remind_reports(*, today: dt.date | None = None) -> list[TravelApplication]:
+    """`bvct tick`: mark the reminder N working days before a return report falls due (the
+    member's home page shows it). Idempotent."""
+    from bvct.workdays.calendar import working_days_between  # noqa: PLC0415
+
+    day = today or timezone.localdate()
+    limit = report_days(day)
+    before = limit.reminder_days if limit else 2
+    reminded = []
+    waiting = TravelApplication.objects.filter(
+        status=S.APPROVED, report__isnull=True, report_due_on__gte=day
+    )
+    for application in waiting:
+        assert application.report_due_on is not None  # noqa: S101 (filtered)
+        if working_days_between(day, application.report_due_on) <= before:
+            done = _remind(application.pk, day)
+            if done is not None:
+                reminded.append(done)
+    return reminded

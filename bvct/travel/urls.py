@@ -6,6 +6,7 @@ app_name = "travel"
 urlpatterns = [
     path("", views.lists, name="lists"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("paper/<int:pk>/", views.paper, name="paper"),
     path("<int:pk>/opinion/", views.opinion, name="opinion"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/review/", views.review, name="review"),

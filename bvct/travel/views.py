@@ -177,6 +177,25 @@ def my_short(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- staff ---------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
+def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A paper application entered by a clerk or officer who keeps the member's dossier."""
+    person = get_object_or_404(policy.people_visible_to(request.user), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            created = services.application_submit(
+                actor=request.user, person=person, data=_input(request, person)
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The paper application was entered."))
+            return redirect("travel:detail", pk=created.pk)
+    context = _form_context(person, request.POST, error) | {"paper": True}
+    return render(request, "travel/apply.html", context)
+
+
 @require_GET
 def lists(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()

@@ -265,3 +265,19 @@ def test_demo_users_can_run_an_inspection_of_hoan_kiem(db: None) -> None:
     assert inspection in policy.inspections_visible_to(users["hn.xa.clerk"])
     assert inspection not in policy.inspections_visible_to(users["dn.officer"])
     assert inspection not in policy.inspections_visible_to(users["hn.xa.approver"])
+
+
+def test_demo_trip_is_overdue_on_the_ha_noi_list(db: None) -> None:
+    from bvct.travel.models import TravelApplication  # noqa: PLC0415
+    from bvct.travel.services import overdue_reports  # noqa: PLC0415
+
+    demo_load()
+    demo_load()
+    trip = TravelApplication.objects.get()
+    assert trip.status == "approved"
+    assert trip in overdue_reports()
+    officer = User.objects.get(username="hn.officer")
+    assert trip in policy.travel_visible_to(officer)
+    assert trip not in policy.travel_visible_to(User.objects.get(username="dn.officer"))
+    member = User.objects.get(username="member")
+    assert list(policy.travel_visible_to(member)) == []

@@ -4,20 +4,20 @@ due in working days across holidays, overdue detection, short reports, and membe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from bvct.access import policy
-from bvct.accounts.models import RoleCode, User
+from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
 from bvct.core.errors import AccessDenied, DomainError
-from bvct.people.models import Person, Relative
+from bvct.people.models import Relative
 from bvct.people.tests.factories import make_person, make_relative
 from bvct.travel import services
 from bvct.travel.models import TravelApplication, TravelLimit
+from bvct.travel.tests.conftest import People, trip
 from bvct.workdays.calendar import add_working_days
 from conftest import Tree
 
@@ -29,41 +29,6 @@ S = TravelApplication.Status
 
 def at(day: dt.date) -> time_machine.travel:
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=HANOI))
-
-
-def _trip(**fields: object) -> services.ApplicationInput:
-    values: dict[str, object] = {
-        "purpose": "tourism",
-        "countries": "Nhật Bản",
-        "departs_on": D(2027, 1, 10),
-        "returns_on": D(2027, 1, 17),
-        "funding": "self",
-    }
-    values.update(fields)
-    return services.ApplicationInput(**values)  # type: ignore[arg-type]
-
-
-@dataclass
-class People:
-    member: User
-    person: Person
-    clerk: User  # commune_a1
-    approver: User  # commune_a1 (over the grassroots committee)
-    approver_a2: User
-    approver_b: User
-
-
-@pytest.fixture
-def people(tree: Tree) -> People:
-    member = make_user(org_unit=tree.branch_a1, roles=(RoleCode.MEMBER,))
-    return People(
-        member=member,
-        person=make_person(org_unit=tree.branch_a1, account=member),
-        clerk=make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,)),
-        approver=make_user(org_unit=tree.commune_a1, roles=(RoleCode.APPROVER,)),
-        approver_a2=make_user(org_unit=tree.commune_a2, roles=(RoleCode.APPROVER,)),
-        approver_b=make_user(org_unit=tree.commune_b1, roles=(RoleCode.APPROVER,)),
-    )
 
 
 def test_routing_to_the_managing_committee_and_where_the_member_is_active(
@@ -81,7 +46,7 @@ def test_both_committees_must_approve(tree: Tree, people: People) -> None:
         application = services.application_submit(
             actor=people.member,
             person=people.person,
-            data=_trip(active_unit=tree.commune_b1),
+            data=trip(active_unit=tree.commune_b1),
         )
         assert application.on_paper is False
         assert [d.committee for d in application.decisions.all()] == [
@@ -123,7 +88,7 @@ def test_both_committees_must_approve(tree: Tree, people: People) -> None:
 def test_a_refusal_needs_a_reason_and_ends_the_application(tree: Tree, people: People) -> None:
     with at(D(2026, 12, 3)):
         application = services.application_submit(
-            actor=people.clerk, person=people.person, data=_trip()
+            actor=people.clerk, person=people.person, data=trip()
         )
         assert application.on_paper is True
         services.branch_opinion(
@@ -150,12 +115,12 @@ def test_a_refusal_needs_a_reason_and_ends_the_application(tree: Tree, people: P
 def test_input_rules_name_the_field(tree: Tree, people: People) -> None:
     father = make_relative(person=people.person, relationship=Relative.Relationship.FATHER)
     cases = [
-        (_trip(countries=" "), "countries"),
-        (_trip(returns_on=D(2027, 1, 1)), "returns_on"),
-        (_trip(classified_material=True), "classified_note"),
-        (_trip(relatives=[father]), "relatives_commitment"),
-        (_trip(funding="foreign"), "funding_note"),
-        (_trip(departs_on=D(2026, 1, 1), returns_on=D(2026, 1, 2)), "departs_on"),
+        (trip(countries=" "), "countries"),
+        (trip(returns_on=D(2027, 1, 1)), "returns_on"),
+        (trip(classified_material=True), "classified_note"),
+        (trip(relatives=[father]), "relatives_commitment"),
+        (trip(funding="foreign"), "funding_note"),
+        (trip(departs_on=D(2026, 1, 1), returns_on=D(2026, 1, 2)), "departs_on"),
     ]
     with at(D(2026, 12, 3)):
         for data, field in cases:
@@ -175,7 +140,7 @@ def test_return_report_due_in_working_days_across_tet_and_overdue(
         application = services.application_submit(
             actor=people.member,
             person=people.person,
-            data=_trip(departs_on=D(2026, 2, 5), returns_on=D(2026, 2, 13)),
+            data=trip(departs_on=D(2026, 2, 5), returns_on=D(2026, 2, 13)),
         )
         services.branch_opinion(actor=people.clerk, application=application, opinion="Đồng ý.")
         services.committee_decide(
@@ -202,12 +167,12 @@ def test_return_report_due_in_working_days_across_tet_and_overdue(
 
 def test_a_member_sees_only_their_own(tree: Tree, people: People) -> None:
     with at(D(2026, 12, 3)):
-        mine = services.application_submit(actor=people.member, person=people.person, data=_trip())
+        mine = services.application_submit(actor=people.member, person=people.person, data=trip())
         other_member = make_user(org_unit=tree.branch_a1, roles=(RoleCode.MEMBER,))
         other_person = make_person(org_unit=tree.branch_a1, account=other_member)
-        theirs = services.application_submit(actor=other_member, person=other_person, data=_trip())
+        theirs = services.application_submit(actor=other_member, person=other_person, data=trip())
         with pytest.raises(AccessDenied):
-            services.application_submit(actor=other_member, person=people.person, data=_trip())
+            services.application_submit(actor=other_member, person=people.person, data=trip())
     assert list(policy.travel_visible_to(people.member)) == [mine]
     assert theirs in policy.travel_visible_to(people.clerk)
     assert mine not in policy.travel_visible_to(people.approver_a2)

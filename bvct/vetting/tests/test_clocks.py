@@ -195,7 +195,10 @@ def test_tick_command_reports_and_accepts_a_date(
         make_case(person=actors.subject)
     call_command("tick", "--date", "24/02/2026")
     call_command("tick", "--date", "24/02/2026")
-    letters = "reminded 0 and escalated 0 verification request(s)\n"
+    letters = (
+        "reminded 0 and escalated 0 verification request(s)\n"
+        "reminded 0 return report(s) of trips abroad\n"
+    )
     assert capsys.readouterr().out == (
         f"escalated 1 overdue step(s)\n{letters}escalated 0 overdue step(s)\n{letters}"
     )

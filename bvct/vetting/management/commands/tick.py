@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from typing_extensions import override
 
+from bvct.travel.services import remind_reports
 from bvct.verification.tracking import remind_and_escalate
 from bvct.vetting.clocks import escalate_overdue
 
@@ -39,3 +40,5 @@ class Command(BaseCommand):
             f"reminded {len(letters.reminded)} and escalated {len(letters.escalated)} "
             "verification request(s)"
         )
+        trips = remind_reports(today=today)
+        self.stdout.write(f"reminded {len(trips)} return report(s) of trips abroad")
