@@ -275,6 +275,9 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "travel:decide": RoutePolicy(
         roles=CASE_WORKERS, target="travel_application", methods=("POST",)
     ),
+    "travel:classified": RoutePolicy(
+        roles=CASE_WORKERS, target="travel_application", methods=("POST",)
+    ),
     "travel:review": RoutePolicy(
         roles=CASE_WORKERS, target="travel_application", methods=("POST",)
     ),

@@ -65,6 +65,10 @@ class TravelApplication(models.Model):
     classified_approved_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    classified_approved = models.BooleanField(
+        _("classified material approved"), null=True, blank=True
+    )  # None: not decided (or nothing classified)
+    classified_reason = models.TextField(_("reason about the classified material"), blank=True)
     relatives_visited = models.ManyToManyField("people.Relative", blank=True, related_name="+")
     relatives_commitment = models.TextField(_("commitment about relatives abroad"), blank=True)
     active_unit = models.ForeignKey(

@@ -202,12 +202,59 @@ def committee_decide(
     decision.save()
     if not approve:
         locked.status = S.REFUSED
-    elif not locked.decisions.filter(Q(approved__isnull=True) | Q(approved=False)).exists():
+    elif _all_approved(locked):
         locked.status = S.APPROVED
-        if locked.classified_material:
-            locked.classified_approved_by = actor
-    locked.save(update_fields=["status", "classified_approved_by"])
+    locked.save(update_fields=["status"])
     _audit(actor, "travel.decide", locked, committee, approved=approve, committee=committee.pk)
+    return locked
+
+
+def _all_approved(application: TravelApplication) -> bool:
+    """Every routed committee approved and, when classified material is carried, so was it."""
+    waiting = application.decisions.filter(Q(approved__isnull=True) | Q(approved=False)).exists()
+    return not waiting and (
+        not application.classified_material or application.classified_approved is True
+    )
+
+
+@transaction.atomic
+def classified_decide(
+    *, actor: User, application: TravelApplication, approve: bool, reason: str = ""
+) -> TravelApplication:
+    """The separate approval of classified material to be carried abroad: an approver of the
+    managing committee with at least the "Mật" clearance."""
+    locked = _locked(application)
+    committee = managing_committee(locked.person.org_unit)
+    if not (
+        actor.has_role(RoleCode.APPROVER)
+        and policy.in_jurisdiction(actor, committee)
+        and policy.has_clearance(actor, 1)
+    ):
+        raise AccessDenied(
+            _("Only an approver of the managing committee with clearance decides on it.")
+        )
+    if not locked.classified_material or locked.classified_approved is not None:
+        raise DomainError(_("There is no pending decision on classified material."))
+    if locked.status != S.AWAITING_DECISION:
+        raise DomainError(_("The chi bộ's opinion comes first."))
+    if not approve and not reason.strip():
+        raise DomainError(_("Reason: say why the material may not be carried."), field="reason")
+    locked.classified_approved = approve
+    locked.classified_reason = reason.strip()
+    locked.classified_approved_by = actor
+    if not approve:
+        locked.status = S.REFUSED
+    elif _all_approved(locked):
+        locked.status = S.APPROVED
+    locked.save(
+        update_fields=[
+            "classified_approved",
+            "classified_reason",
+            "classified_approved_by",
+            "status",
+        ]
+    )
+    _audit(actor, "travel.classified_decide", locked, committee, approved=approve)
     return locked
 
 

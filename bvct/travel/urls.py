@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/opinion/", views.opinion, name="opinion"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/classified/", views.classified, name="classified"),
     path("mine/", views.mine, name="mine"),
     path("mine/apply/", views.apply, name="apply"),
     path("mine/reports/", views.my_short, name="my-short"),

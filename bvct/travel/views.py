@@ -251,6 +251,11 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and policy.in_jurisdiction(request.user, d.committee)
             and request.user.has_role("approver")
         ],
+        "can_decide_classified": request.user.has_role("approver")
+        and policy.in_jurisdiction(
+            request.user, services.managing_committee(application.person.org_unit)
+        )
+        and policy.has_clearance(request.user, 1),
         "today": timezone.localdate(),
     }
     return render(request, "travel/detail.html", context)
@@ -288,6 +293,21 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             application=application,
             committee=committee,
+            approve=request.POST.get("approve") == "1",
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        return _back(request, application, exc)
+    return _back(request, application, None)
+
+
+@require_POST
+def classified(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = _staff_get(request, pk)
+    try:
+        services.classified_decide(
+            actor=request.user,
+            application=application,
             approve=request.POST.get("approve") == "1",
             reason=request.POST.get("reason", ""),
         )

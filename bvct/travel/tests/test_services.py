@@ -197,3 +197,32 @@ def test_short_reports_get_a_receipt(people: People) -> None:
             counterpart="X",
             content="Y",
         )
+
+
+def test_classified_material_needs_its_own_approval(tree: Tree, people: People) -> None:
+    with at(D(2026, 12, 3)):
+        application = services.application_submit(
+            actor=people.member,
+            person=people.person,
+            data=trip(classified_material=True, classified_note="Tài liệu hội thảo (Mật)"),
+        )
+        services.branch_opinion(actor=people.clerk, application=application, opinion="Đồng ý.")
+        approved = services.committee_decide(
+            actor=people.approver,
+            application=application,
+            committee=tree.grassroots_a1,
+            approve=True,
+        )
+        assert approved.status == S.AWAITING_DECISION  # the material is not approved yet
+        with pytest.raises(AccessDenied):  # the approver has no clearance
+            services.classified_decide(actor=people.approver, application=application, approve=True)
+        cleared = make_user(org_unit=tree.commune_a1, roles=(RoleCode.APPROVER,), clearance=1)
+        with pytest.raises(DomainError) as raised:
+            services.classified_decide(actor=cleared, application=application, approve=False)
+        assert raised.value.field == "reason"
+        done = services.classified_decide(actor=cleared, application=application, approve=True)
+    assert (done.status, done.classified_approved, done.classified_approved_by) == (
+        S.APPROVED,
+        True,
+        cleared,
+    )

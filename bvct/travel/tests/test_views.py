@@ -141,3 +141,24 @@ def test_reminder_before_the_report_is_due_and_home_alerts(tree: Tree, people: P
 
     assert counts(people.member)["Return reports to send"] == 1
     assert counts(people.clerk)["Travel applications waiting"] == 0
+
+
+def test_the_classified_material_form_for_a_cleared_approver(tree: Tree, people: People) -> None:
+    today = timezone.localdate()
+    application = services.application_submit(
+        actor=people.member,
+        person=people.person,
+        data=trip(
+            departs_on=today, returns_on=today, classified_material=True, classified_note="Mật"
+        ),
+    )
+    services.branch_opinion(actor=people.clerk, application=application, opinion="Đồng ý.")
+    cleared = make_user(org_unit=tree.commune_a1, roles=(RoleCode.APPROVER,), clearance=1)
+    url = reverse("travel:detail", args=[application.pk])
+    assert 'data-testid="classified-form"' in client_for(cleared).get(url).content.decode()
+    assert (
+        'data-testid="classified-form"' not in client_for(people.approver).get(url).content.decode()
+    )
+    client_for(cleared).post(reverse("travel:classified", args=[application.pk]), {"approve": "1"})
+    application.refresh_from_db()
+    assert application.classified_approved is True
