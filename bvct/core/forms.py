@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+
+from bvct.core.errors import DomainError
 
 
 def _css_for(widget: forms.Widget) -> str:
@@ -40,3 +44,23 @@ class BootstrapFormMixin:
             if "is-invalid" not in attrs.get("class", ""):
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
             attrs["aria-invalid"] = "true"
+
+
+# --- small POST values outside a Form (action buttons on detail pages) ------------------------
+
+
+def parse_day(raw: str, *, field: str, label: str) -> datetime.date:
+    """A dd/mm/yyyy value; DomainError naming the field by its label otherwise."""
+    try:
+        return datetime.datetime.strptime(raw.strip(), "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
+    except ValueError as exc:
+        raise DomainError(
+            _("%(field)s: write the date as dd/mm/yyyy.") % {"field": label}, field=field
+        ) from exc
+
+
+def parse_choice_id(raw: str, *, field: str, label: str) -> int:
+    """A whole number chosen in a form (an id, a count); DomainError naming the field otherwise."""
+    if not raw.strip().isdigit():
+        raise DomainError(_("%(field)s: choose a value.") % {"field": label}, field=field)
+    return int(raw)

@@ -13,11 +13,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bvct.access import policy
 from bvct.accounts.models import RoleCode, User
 from bvct.core.errors import DomainError
+from bvct.core.forms import parse_choice_id, parse_day
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.inspections import scoring, selectors, services
 from bvct.inspections.models import (
@@ -35,20 +37,31 @@ from bvct.vetting import documents
 from bvct.vetting.models import CaseType
 from bvct.vetting.views_documents import file_response
 
+LABELS = {
+    "year": gettext_lazy("Year"),
+    "starts_on": gettext_lazy("From"),
+    "ends_on": gettext_lazy("To"),
+    "head": gettext_lazy("Team head"),
+    "deputies": gettext_lazy("Deputy heads"),
+    "members": gettext_lazy("Members"),
+    "user": gettext_lazy("Contact at the unit"),
+    "template": gettext_lazy("Report outline"),
+    "version": gettext_lazy("Version"),
+    "section": gettext_lazy("Section"),
+    "held_on": gettext_lazy("Held on"),
+    "owner": gettext_lazy("Owner at the unit"),
+    "working_days": gettext_lazy("Due in (working days)"),
+    "item": gettext_lazy("Remediation"),
+    "finding": gettext_lazy("Finding"),
+}
+
 
 def _date(raw: str, field: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(raw.strip(), "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
-    except ValueError as exc:
-        raise DomainError(
-            _("%(field)s: write the date as dd/mm/yyyy.") % {"field": field}, field=field
-        ) from exc
+    return parse_day(raw, field=field, label=str(LABELS[field]))
 
 
 def _int(raw: str, field: str) -> int:
-    if not raw.strip().isdigit():
-        raise DomainError(_("%(field)s: choose a value.") % {"field": field}, field=field)
-    return int(raw)
+    return parse_choice_id(raw, field=field, label=str(LABELS[field]))
 
 
 def _upload(request: AuthenticatedHttpRequest, name: str = "file") -> tuple[str, bytes] | None:

@@ -35,8 +35,7 @@ def travel_attention(actor: User) -> list[AttentionItem]:
         ]
     if not policy.can_work_cases(actor):
         return []
-    ids = set(visible.values_list("pk", flat=True))
-    overdue = [a for a in services.overdue_reports(today) if a.pk in ids]
+    overdue = services.overdue_reports(rows=visible, today=today)
     waiting = visible.filter(status__in=[S.SUBMITTED, S.AWAITING_DECISION]).count()
     return [
         AttentionItem(

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from bvct.travel.models import (
     TravelDecision,
     TravelLimit,
 )
-from bvct.workdays.calendar import add_working_days
+from bvct.workdays.calendar import add_working_days, load_calendar
 
 K = OrgUnit.Kind
 S = TravelApplication.Status
@@ -373,19 +373,28 @@ def short_report_submit(
     return report
 
 
-def overdue_reports(today: dt.date | None = None):  # type: ignore[no-untyped-def]
-    """Approved trips whose return report is past due: after re-entry, or — with no re-entry
-    recorded — counted from the planned return."""
+def overdue_reports(
+    *, rows: QuerySet[TravelApplication] | None = None, today: dt.date | None = None
+) -> list[TravelApplication]:
+    """Approved trips of `rows` (default: all) whose return report is past due: after re-entry,
+    or — with no re-entry recorded — counted from the planned return. One calendar load."""
     day = today or timezone.localdate()
-    waiting = TravelApplication.objects.filter(status=S.APPROVED, report__isnull=True)
-    late = []
+    base = TravelApplication.objects.all() if rows is None else rows
+    waiting = list(
+        base.filter(status=S.APPROVED, report__isnull=True)
+        .filter(Q(report_due_on__lt=day) | Q(report_due_on__isnull=True, returns_on__lt=day))
+        .select_related("person")
+    )
+    if not waiting:
+        return []
     limit = report_days(day)
     days = limit.working_days if limit else DEFAULT_REPORT_DAYS
-    for application in waiting.select_related("person"):
-        due = application.report_due_on or add_working_days(application.returns_on, days)
-        if due < day:
-            late.append(application)
-    return late
+    calendar = load_calendar(min(a.returns_on for a in waiting), day)
+    return [
+        a
+        for a in waiting
+        if (a.report_due_on or calendar.add_working_days(a.returns_on, days)) < day
+    ]
 
 
 @transaction.atomic

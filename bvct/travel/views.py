@@ -12,10 +12,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bvct.access import policy
 from bvct.core.errors import DomainError
+from bvct.core.forms import parse_day
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
@@ -25,13 +27,18 @@ from bvct.travel.models import ShortReport, TravelApplication
 S = TravelApplication.Status
 
 
+LABELS = {
+    "departs_on": gettext_lazy("Departure"),
+    "returns_on": gettext_lazy("Planned return"),
+    "reentered_on": gettext_lazy("Came back on"),
+    "happened_on": gettext_lazy("Date"),
+    "from": gettext_lazy("Departing from"),
+    "to": gettext_lazy("to"),
+}
+
+
 def _date(raw: str, field: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(raw.strip(), "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
-    except ValueError as exc:
-        raise DomainError(
-            _("%(field)s: write the date as dd/mm/yyyy.") % {"field": field}, field=field
-        ) from exc
+    return parse_day(raw, field=field, label=str(LABELS[field]))
 
 
 def _not_linked(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -86,7 +93,11 @@ def _form_context(person: Person, values: Any, error: DomainError | None) -> dic
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = policy.person_for_member(request.user)
-    rows = policy.travel_visible_to(request.user).prefetch_related("decisions__committee")
+    rows = (
+        policy.travel_visible_to(request.user)
+        .select_related("report")
+        .prefetch_related("decisions__committee")
+    )
     reports = ShortReport.objects.filter(person=person) if person else ShortReport.objects.none()
     return render(
         request,
@@ -199,15 +210,16 @@ def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def lists(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    visible = policy.travel_visible_to(request.user).select_related("person", "person__org_unit")
+    visible = policy.travel_visible_to(request.user).select_related(
+        "person", "person__org_unit", "report"
+    )
     pending = list(
         visible.filter(status__in=[S.SUBMITTED, S.AWAITING_DECISION]).prefetch_related(
             "decisions__committee"
         )
     )
     abroad = visible.filter(status=S.APPROVED, departs_on__lte=today, reentered_on__isnull=True)
-    visible_ids = set(visible.values_list("pk", flat=True))
-    overdue = [a for a in services.overdue_reports(today) if a.pk in visible_ids]
+    overdue = services.overdue_reports(rows=visible, today=today)
     try:
         date_from = _date(request.GET.get("from", ""), "from")
     except DomainError:

@@ -47,6 +47,19 @@ def reply_limit_for(kind: str, day: dt.date) -> ReplyLimit:
     return row
 
 
+class LimitCache:
+    """The reply limits already read in one batch, by (addressee kind, day)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, dt.date], ReplyLimit] = {}
+
+    def get(self, kind: str, day: dt.date) -> ReplyLimit:
+        key = (kind, day)
+        if key not in self._rows:
+            self._rows[key] = reply_limit_for(kind, day)
+        return self._rows[key]
+
+
 def is_overdue(request: VerificationRequest, today: dt.date | None = None) -> bool:
     day = today or timezone.localdate()
     return request.is_pending and request.due_on is not None and request.due_on < day
@@ -121,6 +134,7 @@ def remind_and_escalate(*, today: dt.date | None = None) -> TickResult:
         return result
     dues = [r.due_on for r in pending if r.due_on is not None]
     calendar = load_calendar(min(day, *dues), max(day, *dues))
+    limits = LimitCache()
     for request in pending:
         due = request.due_on
         assert due is not None  # noqa: S101 (filtered)
@@ -129,7 +143,7 @@ def remind_and_escalate(*, today: dt.date | None = None) -> TickResult:
             if escalated is not None:
                 result.escalated.append(escalated)
             continue
-        limit = reply_limit_for(request.addressee_kind, request.sent_on or day)
+        limit = limits.get(request.addressee_kind, request.sent_on or day)
         if calendar.working_days_between(day, due) <= limit.reminder_days:
             reminded = _remind(request.pk, day)
             if reminded is not None:
@@ -167,13 +181,14 @@ def reuse_offers(
         status=S.ANSWERED, reply_outcome__in=REUSABLE, case__case_type=case.case_type
     )
     offers: dict[int | None, list[VerificationRequest]] = {}
+    limits = LimitCache()
     for relative in relatives:
         covers = CoveredPerson.objects.filter(_same_person_filter(case, relative)).values(
             "request_id"
         )
         found = []
         for request in visible.filter(pk__in=covers).order_by("-replied_on", "-pk"):
-            limit = reply_limit_for(request.addressee_kind, day)
+            limit = limits.get(request.addressee_kind, day)
             assert request.replied_on is not None  # noqa: S101 (answered)
             if _months_later(request.replied_on, limit.reuse_months) >= day:
                 found.append(request)

@@ -13,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.errors import DomainError
+from bvct.core.forms import parse_day
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.orgs.models import OrgUnit
 from bvct.people.identity import ReplyIdentifiers
@@ -31,6 +33,13 @@ from bvct.vetting.models import Case, CaseDocument
 from bvct.vetting.views_documents import file_response
 
 S = VerificationRequest.Status
+ISSUE_LABELS = {
+    "cover": gettext_lazy("Persons covered"),
+    "family": gettext_lazy("Family"),
+    "birth_date": gettext_lazy("Date of birth (dd/mm/yyyy)"),
+    "cccd": "CCCD",
+    "hometown_province_code": gettext_lazy("Hometown province code"),
+}
 STATES = ("pending", "overdue", "answered", "all")
 
 
@@ -299,7 +308,8 @@ def request_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
-            raise DomainError(f"{field}: {errors[0]}", field=field)
+            label = ISSUE_LABELS.get(field, field)
+            raise DomainError(f"{label}: {errors[0]}", field=field)
         data = form.cleaned_data
         cover = get_object_or_404(CoveredPerson, pk=data["cover"], request=item)
         services.reply_to_issue(
@@ -366,9 +376,10 @@ def bodies(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _date(raw: str, default: dt.date) -> dt.date:
+    """A period filter: a date that does not parse falls back to the default period."""
     try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()  # noqa: DTZ007 (a calendar day)
-    except ValueError:
+        return parse_day(raw, field="period", label="")
+    except DomainError:
         return default
 
 

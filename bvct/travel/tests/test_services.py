@@ -156,13 +156,13 @@ def test_return_report_due_in_working_days_across_tet_and_overdue(
     due = add_working_days(D(2026, 2, 13), 7)
     assert application.report_due_on == due
     assert due > D(2026, 2, 13) + dt.timedelta(days=9)  # the Tết break is not counted
-    assert services.overdue_reports(due) == []
-    assert services.overdue_reports(due + dt.timedelta(days=1)) == [application]
+    assert services.overdue_reports(today=due) == []
+    assert services.overdue_reports(today=due + dt.timedelta(days=1)) == [application]
     with at(due + dt.timedelta(days=3)):
         services.report_submit(
             actor=people.member, application=application, content="Đi du lịch cùng gia đình."
         )
-    assert services.overdue_reports(due + dt.timedelta(days=5)) == []
+    assert services.overdue_reports(today=due + dt.timedelta(days=5)) == []
 
 
 def test_a_member_sees_only_their_own(tree: Tree, people: People) -> None:
