@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -43,7 +41,7 @@ from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
 from bvct.vetting import documents, numbering
 from bvct.vetting.docx import PartyDocument, _parent_name, place_of, render, signature_for
-from bvct.vetting.storage import files_root
+from bvct.vetting.storage import read_blob, write_blob
 from bvct.workdays.calendar import add_working_days
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,11 +62,7 @@ def store_document(  # noqa: PLR0917 (one call shape for every stored file)
     content_type: str,
     data: bytes,
 ) -> InspectionDocument:
-    now = timezone.now()
-    storage_name = f"inspections/{now:%Y/%m}/{inspection.pk}-{secrets.token_hex(16)}"
-    path = files_root() / storage_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    storage_name, sha256 = write_blob(f"inspection-{inspection.pk}", data)
     return InspectionDocument.objects.create(
         inspection=inspection,
         kind=kind,
@@ -76,22 +70,15 @@ def store_document(  # noqa: PLR0917 (one call shape for every stored file)
         original_name=name[:255],
         content_type=content_type,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         storage_name=storage_name,
         uploaded_by=actor,
-        uploaded_at=now,
+        uploaded_at=timezone.now(),
     )
 
 
 def read_document(*, document: InspectionDocument, actor: User) -> bytes:
-    try:
-        data = (files_root() / document.storage_name).read_bytes()
-    except FileNotFoundError as exc:
-        raise DomainError(
-            _("Document: the stored file is missing; tell an administrator.")
-        ) from exc
-    if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise DomainError(_("Document: the stored file does not match its checksum."))
+    data = read_blob(document.storage_name, document.sha256)
     _audit(
         actor,
         "inspections.document.read",

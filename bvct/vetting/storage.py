@@ -30,6 +30,29 @@ def _path_for(storage_name: str) -> Path:
     return files_root() / storage_name
 
 
+def write_blob(owner: str, data: bytes) -> tuple[str, str]:
+    """Write bytes under a fresh random name; returns (storage name, SHA-256). Every stored
+    file of the project (case documents, inspection documents) goes through here."""
+    storage_name = f"{timezone.now():%Y/%m}/{owner}-{secrets.token_hex(16)}"
+    path = _path_for(storage_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return storage_name, hashlib.sha256(data).hexdigest()
+
+
+def read_blob(storage_name: str, sha256: str) -> bytes:
+    """The bytes of a stored file, checked against the recorded checksum."""
+    try:
+        data = _path_for(storage_name).read_bytes()
+    except FileNotFoundError as exc:
+        raise DomainError(
+            _("Document: the stored file is missing; tell an administrator.")
+        ) from exc
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DomainError(_("Document: the stored file does not match its checksum."))
+    return data
+
+
 def store_file(
     *,
     case: Case,
@@ -45,10 +68,7 @@ def store_file(
 ) -> CaseDocument:
     """Write `data` and its row (inside the caller's transaction)."""
     now = timezone.now()
-    storage_name = f"{now:%Y/%m}/{case.pk}-{secrets.token_hex(16)}"
-    path = _path_for(storage_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    storage_name, sha256 = write_blob(f"{case.pk}", data)
     return CaseDocument.objects.create(
         case=case,
         kind=kind,
@@ -57,7 +77,7 @@ def store_file(
         original_name=original_name[:255],
         content_type=content_type,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         storage_name=storage_name,
         visible_to_subject=visible_to_subject,
         classification=classification,
@@ -67,13 +87,4 @@ def store_file(
 
 
 def read_file(document: CaseDocument) -> bytes:
-    path = _path_for(document.storage_name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DomainError(
-            _("Document: the stored file is missing; tell an administrator.")
-        ) from exc
-    if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise DomainError(_("Document: the stored file does not match its checksum."))
-    return data
+    return read_blob(document.storage_name, document.sha256)
