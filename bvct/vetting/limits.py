@@ -109,67 +109,54 @@ def _audit(actor: User, old: Limit, new: Limit) -> None:
     )
 
 
-@transaction.atomic
-def step_limit_revise(*, actor: User, limit: StepLimit, revision: Revision) -> StepLimit:
-    current = StepLimit.objects.select_for_update().get(pk=limit.pk)
-    _check(actor, current, revision)
-    if revision.max_extensions and revision.max_extension_days < 1:
-        raise DomainError(
-            _("Longest extension: give the days when extensions are allowed."),
-            field="max_extension_days",
-        )
-    current.valid_to = revision.valid_from - dt.timedelta(days=1)
-    current.save(update_fields=["valid_to"])
-    new = StepLimit.objects.create(
-        case_type=current.case_type,
-        status=current.status,
-        purpose=current.purpose,
-        working_days=revision.days,
-        max_extension_days=revision.max_extension_days,
-        max_extensions=revision.max_extensions,
-        legal_basis=revision.legal_basis.strip(),
-        is_statutory=revision.is_statutory,
-        valid_from=revision.valid_from,
-    )
-    _audit(actor, current, new)
-    return new
-
-
-@transaction.atomic
-def window_limit_revise(*, actor: User, limit: WindowLimit, revision: Revision) -> WindowLimit:
-    current = WindowLimit.objects.select_for_update().get(pk=limit.pk)
-    _check(actor, current, revision)
-    current.valid_to = revision.valid_from - dt.timedelta(days=1)
-    current.save(update_fields=["valid_to"])
-    new = WindowLimit.objects.create(
-        kind=current.kind,
-        case_type=current.case_type,
-        days=revision.days,
-        working_days=current.working_days,
-        legal_basis=revision.legal_basis.strip(),
-        is_statutory=revision.is_statutory,
-        valid_from=revision.valid_from,
-    )
-    _audit(actor, current, new)
-    return new
-
-
-@transaction.atomic
-def reply_limit_revise(*, actor: User, limit: ReplyLimit, revision: Revision) -> ReplyLimit:
-    current = ReplyLimit.objects.select_for_update().get(pk=limit.pk)
-    _check(actor, current, revision)
+def _fields_of(current: Limit, revision: Revision) -> dict[str, object]:
+    """The new row: what identifies the limit is carried over, what it says comes from the
+    revision (model-specific checks first)."""
+    common = {
+        "legal_basis": revision.legal_basis.strip(),
+        "is_statutory": revision.is_statutory,
+        "valid_from": revision.valid_from,
+    }
+    if isinstance(current, StepLimit):
+        if revision.max_extensions and revision.max_extension_days < 1:
+            raise DomainError(
+                _("Longest extension: give the days when extensions are allowed."),
+                field="max_extension_days",
+            )
+        return common | {
+            "case_type": current.case_type,
+            "status": current.status,
+            "purpose": current.purpose,
+            "working_days": revision.days,
+            "max_extension_days": revision.max_extension_days,
+            "max_extensions": revision.max_extensions,
+        }
+    if isinstance(current, WindowLimit):
+        return common | {
+            "kind": current.kind,
+            "case_type": current.case_type,
+            "days": revision.days,
+            "working_days": current.working_days,
+        }
     if revision.reuse_months < 1:
         raise DomainError(_("Reuse: at least 1 month."), field="reuse_months")
+    return common | {
+        "addressee_kind": current.addressee_kind,
+        "working_days": revision.days,
+        "reminder_days": revision.reminder_days,
+        "reuse_months": revision.reuse_months,
+    }
+
+
+@transaction.atomic
+def limit_revise(*, actor: User, limit: Limit, revision: Revision) -> Limit:
+    """Close the current row the day before `revision.valid_from` and add the new version."""
+    model = type(limit)
+    current = model.objects.select_for_update().get(pk=limit.pk)
+    _check(actor, current, revision)
+    fields = _fields_of(current, revision)
     current.valid_to = revision.valid_from - dt.timedelta(days=1)
     current.save(update_fields=["valid_to"])
-    new = ReplyLimit.objects.create(
-        addressee_kind=current.addressee_kind,
-        working_days=revision.days,
-        reminder_days=revision.reminder_days,
-        reuse_months=revision.reuse_months,
-        legal_basis=revision.legal_basis.strip(),
-        is_statutory=revision.is_statutory,
-        valid_from=revision.valid_from,
-    )
+    new = model.objects.create(**fields)
     _audit(actor, current, new)
     return new

@@ -135,12 +135,7 @@ def limit_revise(request: AuthenticatedHttpRequest) -> HttpResponse:
             reuse_months=values.get("reuse_months") or 12,
         )
         try:
-            if isinstance(limit, StepLimit):
-                limits.step_limit_revise(actor=request.user, limit=limit, revision=revision)
-            elif isinstance(limit, WindowLimit):
-                limits.window_limit_revise(actor=request.user, limit=limit, revision=revision)
-            else:
-                limits.reply_limit_revise(actor=request.user, limit=limit, revision=revision)
+            limits.limit_revise(actor=request.user, limit=limit, revision=revision)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -52,7 +52,7 @@ def test_a_revision_starts_on_its_date_and_running_steps_keep_their_limit(
         old = _current_step_limit()
         running_due = case.steps.get(status=Status.VERIFYING).due_on
         # when the administrator records a new version from 01/01/2027
-        new = limits.step_limit_revise(
+        new = limits.limit_revise(
             actor=national_admin,
             limit=old,
             revision=limits.Revision(
@@ -104,13 +104,13 @@ def test_revision_refusals_say_what_and_change_nothing(
         ]
         for actor, revision, error, field in cases:
             with pytest.raises(error) as raised:
-                limits.step_limit_revise(actor=actor, limit=old, revision=revision)
+                limits.limit_revise(actor=actor, limit=old, revision=revision)
             if field:
                 assert raised.value.field == field
         # an earlier version cannot be revised
-        new = limits.step_limit_revise(actor=national_admin, limit=old, revision=good)
+        new = limits.limit_revise(actor=national_admin, limit=old, revision=good)
         with pytest.raises(DomainError, match=r"earlier version|phiên bản trước"):
-            limits.step_limit_revise(
+            limits.limit_revise(
                 actor=national_admin,
                 limit=old,
                 revision=limits.Revision(31, "Cơ sở", D(2027, 2, 1)),
@@ -130,7 +130,7 @@ def test_a_revised_explanation_window_applies_to_later_notices(
 ) -> None:
     window = WindowLimit.objects.get(kind="explanation", case_type="", valid_to__isnull=True)
     with at(D(2026, 12, 3)):
-        limits.window_limit_revise(
+        limits.limit_revise(
             actor=national_admin,
             limit=window,
             revision=limits.Revision(days=15, legal_basis="Cơ sở mới", valid_from=D(2026, 12, 7)),
