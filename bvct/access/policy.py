@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bvct.inspections.models import Inspection, InspectionPlan
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
+    from bvct.registers.models import Entry, Register
     from bvct.travel.models import TravelApplication
     from bvct.verification.models import VerificationRequest
     from bvct.vetting.models import Case, CaseDocument
@@ -604,3 +605,62 @@ def travel_visible_to(actor: User) -> QuerySet[TravelApplication]:
     return TravelApplication.objects.filter(
         sides, person__classification__lte=actor.clearance
     ).distinct()
+
+
+# --- classified-document registers (bvct.registers, issue 9) ------------------------------------
+# Registrars keep the registers of their own unit and read those of their subtree; auditors read
+# the metadata (never the summary). Both see an entry only with clearance ≥ its current level —
+# in lists, search, exports and counts alike, because all of them start from
+# `register_entries_visible_to`.
+
+REGISTER_READERS = frozenset({RoleCode.REGISTRAR, RoleCode.AUDITOR})
+
+
+def can_read_registers(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(*REGISTER_READERS) and actor.clearance >= 1
+
+
+def registers_visible_to(actor: User) -> QuerySet[Register]:
+    from bvct.registers.models import Register  # noqa: PLC0415
+
+    if not can_read_registers(actor):
+        return Register.objects.none()
+    return Register.objects.filter(jurisdiction_filter(actor, prefix="org_unit__"))
+
+
+def registers_kept_by(actor: User) -> QuerySet[Register]:
+    """The registers the actor writes in: a registrar's own unit's, whatever the year."""
+    from bvct.registers.models import Register  # noqa: PLC0415
+
+    if not (can_read_registers(actor) and actor.has_role(RoleCode.REGISTRAR)):
+        return Register.objects.none()
+    return Register.objects.filter(org_unit_id=actor.org_unit_id)
+
+
+def can_keep_registers_of(actor: User, org_unit: OrgUnit) -> bool:
+    return (
+        can_read_registers(actor)
+        and actor.has_role(RoleCode.REGISTRAR)
+        and actor.org_unit_id == org_unit.pk
+    )
+
+
+def register_entries_visible_to(actor: User) -> QuerySet[Entry]:
+    from bvct.registers.models import Entry  # noqa: PLC0415
+
+    if not can_read_registers(actor):
+        return Entry.objects.none()
+    return Entry.objects.filter(
+        jurisdiction_filter(actor, prefix="register__org_unit__"), level__lte=actor.clearance
+    )
+
+
+def can_write_entry(actor: User, entry: Entry) -> bool:
+    return can_keep_registers_of(actor, entry.register.org_unit) and has_clearance(
+        actor, entry.level
+    )
+
+
+def sees_register_summary(actor: User) -> bool:
+    """Auditors read the register's metadata; the summary is for registrars."""
+    return can_read_registers(actor) and actor.has_role(RoleCode.REGISTRAR)

@@ -45,6 +45,9 @@ STAFF = RoutePolicy(roles=STAFF_ROLES)
 ADMIN = frozenset({A.ADMIN})
 AUDITOR = frozenset({A.AUDITOR})
 MEMBER = frozenset({A.MEMBER})
+REGISTER_READERS = frozenset({A.REGISTRAR, A.AUDITOR})
+REGISTRAR = frozenset({A.REGISTRAR})
+OWN_UNIT = frozenset({"same"})  # registers are written only by the unit's own registrars
 DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
 CASE_WORKERS = frozenset({A.CLERK, A.OFFICER, A.APPROVER})  # who move cases (not inspectors)
 
@@ -297,6 +300,41 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "api:orgunit-detail": RoutePolicy(roles=STAFF_ROLES, target="org_unit"),
     "api:auditevent-list": RoutePolicy(roles=AUDITOR),
     "api:working-days": ANY_USER,
+    # classified-document registers (bvct.registers, issue 9): registrars and auditors read the
+    # subtree's registers (entries only up to their clearance: see the clearance matrix);
+    # registrars write their own unit's
+    "registers:index": RoutePolicy(roles=REGISTER_READERS),
+    "registers:entry-new": RoutePolicy(roles=REGISTRAR, methods=("GET", "POST")),
+    "registers:search": RoutePolicy(roles=REGISTER_READERS),
+    "registers:expiry": RoutePolicy(roles=REGISTER_READERS),
+    "registers:report": RoutePolicy(roles=REGISTER_READERS, methods=("GET", "POST")),
+    "registers:register": RoutePolicy(roles=REGISTER_READERS, target="register"),
+    "registers:register-export": RoutePolicy(roles=REGISTER_READERS, target="register"),
+    "registers:register-lock": RoutePolicy(
+        roles=REGISTRAR, target="register", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry": RoutePolicy(roles=REGISTER_READERS, target="register_entry"),
+    "registers:entry-amend": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-cancel": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-receipt": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-authorise": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-copy": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-handover": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
+    "registers:entry-protection": RoutePolicy(
+        roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
+    ),
     # people API (bvct.people, P-PEOPLE): POST/PATCH are checked per object by the services
     "api:person-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
     "api:person-detail": RoutePolicy(

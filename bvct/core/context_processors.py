@@ -36,6 +36,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Inspections"), "inspections:plan-list"),
     (_("Travel abroad"), "travel:lists"),
     (_("My trips abroad"), "travel:mine"),
+    (_("Secret registers"), "registers:index"),
     (_("Reports"), None),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),

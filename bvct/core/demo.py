@@ -27,6 +27,7 @@ from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_create
 from bvct.people.demo import load_demo_people
+from bvct.registers.demo import load_demo_registers
 from bvct.travel.demo import load_demo_trips
 from bvct.vetting.demo import load_demo_cases
 
@@ -98,6 +99,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("dn.officer", "Huỳnh Thị Mỹ Linh", DA_NANG, (R.OFFICER,), Clearance.MAT),
     # A member of the provincial inspection teams (issue 7).
     DemoUser("hn.inspector", "Bùi Văn Kiên", HA_NOI, (R.INSPECTOR,), Clearance.MAT),
+    # Registrars of the classified-document registers (issue 9): one cleared to Tối mật keeps
+    # them, one cleared to Mật only sees the Mật entries.
+    DemoUser("hn.registrar", "Đinh Thị Thanh Mai", HA_NOI, (R.REGISTRAR,), Clearance.TOI_MAT),
+    DemoUser("hn.vanthu", "Lý Văn Sơn", HA_NOI, (R.REGISTRAR,), Clearance.MAT),
     # The administrator grants clearances up to its own: Tối mật covers every demo user.
     DemoUser("admin", "Vũ Minh Tuấn", ROOT, (R.ADMIN,), Clearance.TOI_MAT),
     DemoUser("member", "Hoàng Văn Bình", "DEMO-HK-DLHG-LH", (R.MEMBER,)),
@@ -156,6 +161,7 @@ def demo_load() -> DemoResult:
     cases_created = load_demo_cases()
     load_demo_outline()
     load_demo_trips()
+    load_demo_registers()
     sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
     if not sheet.exists():
         sheet.parent.mkdir(parents=True, exist_ok=True)

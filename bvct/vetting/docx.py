@@ -63,6 +63,8 @@ class PartyDocument:
     signer_position: str = ""
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
+    # tables[i]: a grid (first row the header) placed after body paragraph i
+    tables: dict[int, list[list[str]]] = field(default_factory=dict)
 
 
 def nfc(text: str) -> str:
@@ -130,6 +132,19 @@ def _centered(cell_or_doc, text: str, **style: object):  # type: ignore[no-untyp
     return paragraph
 
 
+def _grid(document, rows: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+    grid = document.add_table(rows=len(rows), cols=len(rows[0]))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cell = grid.rows[r].cells[c]
+            cell.paragraphs[0].alignment = (
+                WD_ALIGN_PARAGRAPH.LEFT if c == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            )
+            _run(cell.paragraphs[0], text, size=12, bold=r == 0)
+
+
 def render(doc: PartyDocument) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
@@ -162,11 +177,13 @@ def render(doc: PartyDocument) -> bytes:
     _centered(document, doc.doc_type.upper(), size=16, bold=True)
     _centered(document, doc.summary, bold=True)
     _centered(document, "-----")
-    for text, heading in doc.body:
+    for index, (text, heading) in enumerate(doc.body):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.paragraph_format.first_line_indent = Mm(10) if not heading else None
         _run(paragraph, text, bold=heading)
+        if index in doc.tables:
+            _grid(document, doc.tables[index])
 
     sign = document.add_table(rows=1, cols=2)
     to_cell, sign_cell = sign.rows[0].cells

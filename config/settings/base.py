@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "bvct.verification",
     "bvct.inspections",
     "bvct.travel",
+    "bvct.registers",
 ]
 
 MIDDLEWARE = [

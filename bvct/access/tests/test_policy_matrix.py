@@ -235,6 +235,35 @@ def _target_travel_application(tree: Tree, relation: str) -> int:
     return application.pk
 
 
+def _target_register_entry(tree: Tree, relation: str) -> int:
+    """A Tối mật outgoing entry of the node's register, with an addressee and a copy
+    authorisation (registered in 2026: the matrix runs on the machine's date)."""
+    import time_machine  # noqa: PLC0415
+
+    from bvct.registers import services  # noqa: PLC0415
+    from bvct.registers.tests.factories import make_entry, make_registrar  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    registrar = make_registrar(node)
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        entry = make_entry(node, registrar=registrar, level=2)
+        services.copy_authorise(
+            actor=registrar,
+            entry=entry,
+            copies=2,
+            authorised_by="Bí thư",
+            reference="Phiếu 1",
+            authorised_on=dt.date(2026, 6, 1),
+        )
+    return entry.pk
+
+
+def _target_register(tree: Tree, relation: str) -> int:
+    from bvct.registers.models import Entry  # noqa: PLC0415
+
+    return Entry.objects.get(pk=_target_register_entry(tree, relation)).register_id
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -262,7 +291,13 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "inspection_document": _target_inspection_document,
     "travel_application": _target_travel_application,
     "import_job": _target_import_job,
+    "register": _target_register,
+    "register_entry": _target_register_entry,
 }
+# Targets that carry a classification level (the builders make them Tối mật): the clearance
+# matrix below proves an actor with the right role, in the right place, but cleared lower, gets
+# the same 404 as for a missing object.
+CLASSIFIED_TARGETS: dict[str, int] = {"register_entry": 2}
 
 
 def expected(policy: RoutePolicy, actor: str, relation: str | None, *, at_root: bool) -> str:
@@ -381,3 +416,31 @@ def test_root_only_routes_open_to_root_users_with_the_role(route_name: str, tree
     # then
     assert observed(response, is_api=False, anonymous=False) == "allow"
     assert expected(policy, role, None, at_root=True) == "allow"
+
+
+@pytest.mark.parametrize(
+    "route_name",
+    sorted(name for name, p in ROUTE_POLICY.items() if p.target in CLASSIFIED_TARGETS),
+)
+def test_clearance_matrix(route_name: str, tree: Tree) -> None:
+    policy = ROUTE_POLICY[route_name]
+    assert policy.target is not None
+    level = CLASSIFIED_TARGETS[policy.target]
+    failures: list[str] = []
+    for role in sorted(policy.roles):
+        for clearance in range(4):
+            user = make_user(org_unit=tree.commune_a1, roles=(role,), clearance=clearance)
+            for method in policy.methods:
+                url = reverse(
+                    route_name, kwargs={"pk": TARGET_BUILDERS[policy.target](tree, "same")}
+                )
+                client = Client()
+                client.force_login(user)
+                response = client.generic(method, url, HTTP_ACCEPT="text/html")
+                want = "allow" if clearance >= level else "not_found"
+                got = observed(response, is_api=False, anonymous=False)
+                if want != got:
+                    failures.append(
+                        f"{method} {url} as {role} cleared {clearance}: want {want}, got {got}"
+                    )
+    assert failures == []

@@ -37,6 +37,8 @@ EXPECTED_USERS = {
     "hn.xa.approver": ("X00070", ["approver"], Clearance.MAT),
     "dn.officer": ("T48", ["officer"], Clearance.MAT),
     "hn.inspector": ("T01", ["inspector"], Clearance.MAT),
+    "hn.registrar": ("T01", ["registrar"], Clearance.TOI_MAT),
+    "hn.vanthu": ("T01", ["registrar"], Clearance.MAT),
     "admin": ("TW", ["admin"], Clearance.TOI_MAT),
     "member": ("DEMO-HK-DLHG-LH", ["member"], Clearance.NONE),
     "ung.vien": ("DEMO-HK-DLHG-LH", ["member"], Clearance.NONE),
