@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/", include("bvct.inspections.urls")),
     path("travel/", include("bvct.travel.urls")),
     path("registers/", include("bvct.registers.urls")),
+    path("reports/", include("bvct.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
     from bvct.registers.models import Entry, Register
+    from bvct.reports.models import PeriodicReport
     from bvct.travel.models import TravelApplication
     from bvct.verification.models import VerificationRequest
     from bvct.vetting.models import Case, CaseDocument
@@ -664,3 +665,33 @@ def can_write_entry(actor: User, entry: Entry) -> bool:
 def sees_register_summary(actor: User) -> bool:
     """Auditors read the register's metadata; the summary is for registrars."""
     return can_read_registers(actor) and actor.has_role(RoleCode.REGISTRAR)
+
+
+# --- reports and dashboards (bvct.reports, issue 10) ---------------------------------------------
+# Officers and approvers read the figures of their subtree; an approver submits their own unit's
+# report; a submitted report is read in the subtree above it by readers cleared at least as high
+# as the one who froze it (its figures count records up to that level).
+
+REPORT_ROLES = frozenset({RoleCode.OFFICER, RoleCode.APPROVER})
+
+
+def can_view_reports(actor: User) -> bool:
+    return is_staff_user(actor) and actor.has_role(*REPORT_ROLES)
+
+
+def can_submit_report(actor: User, node: OrgUnit) -> bool:
+    return (
+        can_view_reports(actor)
+        and actor.has_role(RoleCode.APPROVER)
+        and actor.org_unit_id == node.pk
+    )
+
+
+def periodic_reports_visible_to(actor: User) -> QuerySet[PeriodicReport]:
+    from bvct.reports.models import PeriodicReport  # noqa: PLC0415
+
+    if not can_view_reports(actor):
+        return PeriodicReport.objects.none()
+    return PeriodicReport.objects.filter(
+        jurisdiction_filter(actor, prefix="org_unit__"), clearance__lte=actor.clearance
+    )

@@ -45,6 +45,8 @@ STAFF = RoutePolicy(roles=STAFF_ROLES)
 ADMIN = frozenset({A.ADMIN})
 AUDITOR = frozenset({A.AUDITOR})
 MEMBER = frozenset({A.MEMBER})
+REPORT_READERS = frozenset({A.OFFICER, A.APPROVER})
+APPROVER = frozenset({A.APPROVER})
 REGISTER_READERS = frozenset({A.REGISTRAR, A.AUDITOR})
 REGISTRAR = frozenset({A.REGISTRAR})
 OWN_UNIT = frozenset({"same"})  # registers are written only by the unit's own registrars
@@ -335,6 +337,15 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "registers:entry-protection": RoutePolicy(
         roles=REGISTRAR, target="register_entry", relations=OWN_UNIT, methods=("POST",)
     ),
+    # reports and dashboards (bvct.reports, issue 10): the dashboard for every staff user (charts
+    # for report readers), the figures of the reader's subtree, submission by the unit's approver
+    "reports:dashboard": STAFF,
+    "reports:periodic": RoutePolicy(roles=REPORT_READERS),
+    "reports:periodic-export": RoutePolicy(roles=REPORT_READERS),
+    "reports:submit": RoutePolicy(roles=APPROVER, methods=("POST",)),
+    "reports:received": RoutePolicy(roles=REPORT_READERS),
+    "reports:detail": RoutePolicy(roles=REPORT_READERS, target="periodic_report"),
+    "reports:detail-export": RoutePolicy(roles=REPORT_READERS, target="periodic_report"),
     # people API (bvct.people, P-PEOPLE): POST/PATCH are checked per object by the services
     "api:person-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
     "api:person-detail": RoutePolicy(

@@ -37,7 +37,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Travel abroad"), "travel:lists"),
     (_("My trips abroad"), "travel:mine"),
     (_("Secret registers"), "registers:index"),
-    (_("Reports"), None),
+    (_("Reports"), "reports:dashboard"),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
     (_("Time limits"), "cases:limits"),

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bvct.inspections",
     "bvct.travel",
     "bvct.registers",
+    "bvct.reports",
 ]
 
 MIDDLEWARE = [

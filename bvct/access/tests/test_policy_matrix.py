@@ -264,6 +264,15 @@ def _target_register(tree: Tree, relation: str) -> int:
     return Entry.objects.get(pk=_target_register_entry(tree, relation)).register_id
 
 
+def _target_periodic_report(tree: Tree, relation: str) -> int:
+    """A six-month report submitted by the node's approver."""
+    from bvct.reports.services import report_submit  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    approver = make_user(org_unit=node, roles=(RoleCode.APPROVER,), clearance=1)
+    return report_submit(actor=approver, node=node, period="half", year=2026, part=1).pk
+
+
 def _target_import_job(tree: Tree, relation: str) -> int:
     """A finished import job into the node, by a clerk of the node."""
     from bvct.intake.tests.factories import make_job  # noqa: PLC0415
@@ -293,6 +302,7 @@ TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "import_job": _target_import_job,
     "register": _target_register,
     "register_entry": _target_register_entry,
+    "periodic_report": _target_periodic_report,
 }
 # Targets that carry a classification level (the builders make them Tối mật): the clearance
 # matrix below proves an actor with the right role, in the right place, but cleared lower, gets
