@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -69,11 +70,11 @@ def load_people(n: int) -> None:
                hometown_commune_code, hometown_text, residence_province_code,
                residence_commune_code, residence_text, org_unit_id, classification)
             SELECT now(), now(), 'Nguyễn Văn ' || g, 'Nguyễn', 'Văn', 'Bench' || g,
-                   'nguyen van bench' || g, DATE '1970-01-01' + (g %% 20000), 'day',
-                   1970 + (g %% 50), CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END,
-                   '', '', '', '', '', '', units.ids[1 + (g * 7919) %% units.n],
+                   'nguyen van bench' || g, DATE '1970-01-01' + (g %% 20000)::int, 'day',
+                   (1970 + g %% 50)::int, CASE WHEN g %% 2 = 0 THEN 'M' ELSE 'F' END,
+                   '', '', '', '', '', '', units.ids[(1 + (g * 7919) %% units.n)::int],
                    CASE WHEN g %% 50 = 0 THEN 1 ELSE 0 END
-            FROM generate_series(1, %s) AS g, units
+            FROM generate_series(1::bigint, %s::bigint) AS g, units
             """,
             [n],
         )
@@ -87,11 +88,12 @@ def load_cases(n: int, opener: User) -> None:
             INSERT INTO {Case._meta.db_table}
               (case_type, purpose, person_id, status, holding_unit_id, subject_matter,
                verification_decision, opened_by_id, opened_at, closed_at)
-            SELECT (ARRAY['admission', 'appraisal', 'history'])[1 + g %% 3], '',
+            SELECT (ARRAY['admission', 'appraisal', 'history'])[(1 + g %% 3)::int],
+                   CASE WHEN g %% 3 = 1 THEN 'key_post' ELSE '' END,
                    p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END, p.org_unit_id, '', '',
-                   %s, now() - (g %% 700) * interval '1 day',
-                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300) * interval '1 day' END
-            FROM generate_series(1, %s) AS g, people
+                   %s, now() - (g %% 700)::int * interval '1 day',
+                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END
+            FROM generate_series(1::bigint, %s::bigint) AS g, people
             JOIN LATERAL (
                 SELECT id, org_unit_id FROM {Person._meta.db_table}
                 WHERE id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
@@ -120,22 +122,33 @@ def main() -> None:
     if people < args.people:
         started = time.perf_counter()
         load_people(args.people - people)
+        print(f"loaded {args.people - people:,} people in {time.perf_counter() - started:.0f} s")
     if Case.objects.count() < args.cases:
         load_cases(args.cases - Case.objects.count(), national)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    print(
+        f"nodes {OrgUnit.objects.count():,}; people {Person.objects.count():,}; "
+        f"cases {Case.objects.count():,}; PostgreSQL {connection.pg_version}"
+    )
     for actor in (national, ha_noi):
         node = actor.org_unit
         assert node is not None
         times = []
+        queries = 0
         for _ in range(args.runs):
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 data = services.figures(actor=actor, node=node, period="half", year=2026, part=2)
                 times.append((time.perf_counter() - started) * 1000)
-            len(captured.captured_queries)
-        data.sections[-1][1][0]
+            queries = len(captured.captured_queries)
+        people_row = data.sections[-1][1][0]
+        print(
+            f"{node.code} ({len(data.children)} children): min {min(times):.0f} ms, "
+            f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms, "
+            f"{queries} queries; people counted {people_row.total:,}"
+        )
 
 
 if __name__ == "__main__":

@@ -139,6 +139,18 @@ class Person(TimeStampedModel):
                 fields=["birth_date", "hometown_province_code"], name="person_birth_home_idx"
             ),
             models.Index(fields=["birth_year"], name="person_birth_year_idx"),
+            # report roll-ups: people per unit counted from this index alone, and the few
+            # classified dossiers found without a scan (bvct.reports.sections)
+            models.Index(
+                fields=["org_unit", "classification"],
+                condition=Q(merged_into__isnull=True),
+                name="person_live_unit",
+            ),
+            models.Index(
+                fields=["classification"],
+                condition=Q(classification__gt=0),
+                name="person_classified",
+            ),
         ]
 
     def __str__(self) -> str:

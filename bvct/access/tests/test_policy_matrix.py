@@ -378,15 +378,25 @@ def test_policy_matrix(route_name: str, tree: Tree) -> None:
     else:
         relations = RELATIONS
     failures: list[str] = []
+    # One target per relation, shared by every actor and method: the matrix's requests never
+    # change their target (POST bodies are empty, so every service refuses them).
+    # Every actor exists before the first target is built (some targets enrol the node's users).
+    targets: dict[str, int] = {}
+    users: dict[str, User | None] = {
+        actor: None
+        if actor == "anonymous"
+        else make_user(org_unit=tree.commune_a1, roles=(actor,), clearance=3)
+        for actor in ACTORS
+    }
     for actor in ACTORS:
-        user: User | None = None
-        if actor != "anonymous":
-            user = make_user(org_unit=tree.commune_a1, roles=(actor,), clearance=3)
+        user = users[actor]
         for relation in relations:
             for method in policy.methods:
                 kwargs = {}
                 if policy.target is not None and relation is not None:
-                    kwargs = {"pk": TARGET_BUILDERS[policy.target](tree, relation)}
+                    if relation not in targets:
+                        targets[relation] = TARGET_BUILDERS[policy.target](tree, relation)
+                    kwargs = {"pk": targets[relation]}
                 url = reverse(route_name, kwargs=kwargs)
                 client = Client()
                 if user is not None:
@@ -437,13 +447,12 @@ def test_clearance_matrix(route_name: str, tree: Tree) -> None:
     assert policy.target is not None
     level = CLASSIFIED_TARGETS[policy.target]
     failures: list[str] = []
+    pk = TARGET_BUILDERS[policy.target](tree, "same")
     for role in sorted(policy.roles):
         for clearance in range(4):
             user = make_user(org_unit=tree.commune_a1, roles=(role,), clearance=clearance)
             for method in policy.methods:
-                url = reverse(
-                    route_name, kwargs={"pk": TARGET_BUILDERS[policy.target](tree, "same")}
-                )
+                url = reverse(route_name, kwargs={"pk": pk})
                 client = Client()
                 client.force_login(user)
                 response = client.generic(method, url, HTTP_ACCEPT="text/html")
