@@ -1,16 +1,18 @@
 """The figures of a periodic report, rolled up the tree.
 
-Every record counts at exactly one node — a case at its subject's managing unit, a verification
+Every record counts at exactly one node — a case at the unit holding its file, a conclusion at
+the unit that issued it, a verification
 letter at the unit that sent it (and, as received, at the unit that answers it), an inspection at
 the inspected unit, a trip at the traveller's unit, a register entry at the register's unit, a
 person at their managing unit. A node's figure is the count over its subtree, so a province's
 figure is the sum of its children's plus its own by construction, and the report shows that
 split: one column per direct child, one for the node itself, and the total.
 
-How: one GROUP BY per metric on the records' unit id (no join to the tree, so the 5.6 million
-people count in one index scan), then each unit id is put in its bucket — the direct child whose
-subtree holds it, or the node itself — from one read of the subtree's (id, path) pairs. A bounded
-number of queries whatever the size of the tree.
+How: one GROUP BY on the records' unit id per table and section (the metrics of a table are
+conditional counts in the same query; no join to people, so 5.6 million people count from one
+index), then, in the same statement, those per-unit rows are summed by the path prefix of the
+node's direct child that holds each unit (`bucketed`): one row per child comes back, however many
+units there are. A bounded number of queries whatever the size of the tree.
 
 Scope and clearance: the node must be in the reader's jurisdiction (checked by the caller through
 `policy`); records above the reader's clearance (a classified dossier, letter or register entry)
