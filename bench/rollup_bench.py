@@ -90,7 +90,8 @@ def load_cases(n: int, opener: User) -> None:
                verification_decision, opened_by_id, opened_at, closed_at)
             SELECT (ARRAY['admission', 'appraisal', 'history'])[(1 + g %% 3)::int],
                    CASE WHEN g %% 3 = 1 THEN 'key_post' ELSE '' END,
-                   p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END, p.org_unit_id, '', '',
+                   p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END,
+                   p.org_unit_id, '', '',
                    %s, now() - (g %% 700)::int * interval '1 day',
                    CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END
             FROM generate_series(1::bigint, %s::bigint) AS g, people

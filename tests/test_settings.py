@@ -95,6 +95,27 @@ def test_secret_key_file_is_read(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
+    # given production settings with everything they need
+    secret = tmp_path / "secret"
+    secret.write_text(
+        "k7Qz-" + "".join(chr(65 + (i * 11) % 26) for i in range(60)), encoding="utf-8"
+    )
+    env = {
+        "BVCT_MODE": "production",
+        "BVCT_VAR_DIR": str(tmp_path),
+        "SECRET_KEY_FILE": str(secret),
+        "ALLOWED_HOSTS": "bvct.example",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+    }
+    # when Django's deployment checks run, failing on any warning
+    result = run_bvct("check", "--deploy", "--fail-level", "WARNING", env=env)
+    # then there is none (HSTS, HTTPS redirect, secure cookies, schema names included)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
 def test_unreachable_database_gives_one_line(tmp_path: Path) -> None:
     # given a PostgreSQL URL where nothing listens
     env = {

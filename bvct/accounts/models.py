@@ -57,6 +57,8 @@ class User(AbstractUser):
     clearance = models.PositiveSmallIntegerField(
         _("clearance"), choices=Clearance.choices, default=Clearance.NONE
     )
+    # Raised by an administrator to end every session of the user (`accounts.sessions`).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
     # Diacritic-insensitive search key over full name and username (see `bvct.core.text.fold`).
     search_key = models.CharField(
         max_length=320, db_index=True, editable=False, blank=True, default=""

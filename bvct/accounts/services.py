@@ -241,6 +241,21 @@ def user_update(
 
 
 @transaction.atomic
+def user_sessions_end(*, user: User, actor: User) -> User:
+    """End every session of the user now (their next request goes to the login page)."""
+    _require_user_admin(actor)
+    locked = User.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=user.pk)
+    if not policy.can_manage_user(actor, locked):
+        raise AccessDenied(_("You may not manage this user."))
+    locked.session_epoch += 1
+    locked.save(update_fields=["session_epoch"])
+    audit_record(
+        actor=actor, action="accounts.user.sessions_end", target=locked, org_unit=locked.org_unit
+    )
+    return locked
+
+
+@transaction.atomic
 def user_password_change(*, user: User, password: str, actor: User) -> User:
     """A user changes their own password (already checked by the form against the old one)."""
     if actor.pk != user.pk:

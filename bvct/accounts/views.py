@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from typing_extensions import override
 
 from bvct.accounts import selectors, services
@@ -162,3 +162,17 @@ def user_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("User “%(username)s” saved.") % {"username": target})
             return redirect("accounts:user-list")
     return render(request, FORM_TEMPLATE, {"form": form, "target": target})
+
+
+@require_POST
+def user_sessions_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get_for_actor(actor=request.user, pk=pk)
+    try:
+        services.user_sessions_end(user=target, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Every session of “%(username)s” has ended.") % {"username": target}
+        )
+    return redirect("accounts:user-update", pk=target.pk)

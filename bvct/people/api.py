@@ -20,9 +20,9 @@ from bvct.people.identity import mask_cccd
 from bvct.people.models import Person
 from bvct.people.serializers import (
     DuplicatesOut,
-    ErrorOut,
     PersonCreateIn,
     PersonDetailOut,
+    PersonErrorOut,
     PersonListIn,
     PersonOut,
     PersonPageOut,
@@ -86,7 +86,7 @@ def _detail(actor: User, person: Person) -> dict[str, Any]:
 @extend_schema(
     methods=["POST"],
     request=PersonCreateIn,
-    responses={201: PersonDetailOut, 400: ErrorOut, 403: ErrorOut, 409: DuplicatesOut},
+    responses={201: PersonDetailOut, 400: PersonErrorOut, 403: PersonErrorOut, 409: DuplicatesOut},
     operation_id="person_create",
 )
 @api_view(["GET", "POST"])
@@ -142,7 +142,7 @@ def _create(request: Request, actor: User) -> Response:
 @extend_schema(
     methods=["PATCH"],
     request=PersonUpdateIn,
-    responses={200: PersonDetailOut, 400: ErrorOut, 403: ErrorOut, 409: DuplicatesOut},
+    responses={200: PersonDetailOut, 400: PersonErrorOut, 403: PersonErrorOut, 409: DuplicatesOut},
     operation_id="person_update",
 )
 @api_view(["GET", "PATCH"])

@@ -169,7 +169,7 @@ class DuplicatesOut(serializers.Serializer[object]):
     candidates = DuplicateOut(many=True)
 
 
-class ErrorOut(serializers.Serializer[object]):
+class PersonErrorOut(serializers.Serializer[object]):
     detail = serializers.CharField()
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField())

@@ -5,12 +5,23 @@ Labels are Vietnamese text, not interface strings: the report is a party documen
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, Q, QuerySet
 
 from bvct.inspections.models import Finding, Inspection, RemediationItem
 from bvct.people.models import Person
 from bvct.registers.models import Entry
-from bvct.reports.figures import Batch, Metric, Scope, Section, per_unit, q_moment, q_period
+from bvct.reports.figures import (
+    Batch,
+    Grouped,
+    Metric,
+    Scope,
+    Section,
+    per_unit,
+    q_moment,
+    q_period,
+)
 from bvct.travel.models import TravelApplication
 from bvct.verification.models import VerificationRequest
 from bvct.vetting.models import Case, CaseConclusion, CaseType, ConclusionOutcome
@@ -19,7 +30,7 @@ VR = VerificationRequest.Status
 OPEN_REQUEST = [VR.SENT, VR.RECEIVED]
 
 
-def _hidden_people(scope: Scope) -> QuerySet[Person]:
+def _hidden_people(scope: Scope) -> QuerySet[Person, Any]:
     """People above the reader's clearance: few, found through their index, so the report
     excludes their records without joining the 5.6 million people."""
     return Person.objects.filter(classification__gt=scope.clearance).values("pk")
@@ -155,7 +166,7 @@ IS = Inspection.Status
 HELD = [IS.IN_PROGRESS, IS.NOTIFIED, IS.CLOSED]
 
 
-def _inspections_held(s: Scope) -> dict[int, int]:
+def _inspections_held(s: Scope) -> Grouped:
     rows = Inspection.objects.filter(q_period("starts_on", s), status__in=HELD)
     return per_unit(rows, "unit_id", s)
 
@@ -177,12 +188,12 @@ def _findings(grade: str) -> Metric:
     )
 
 
-def _remediation_done(s: Scope) -> dict[int, int]:
+def _remediation_done(s: Scope) -> Grouped:
     rows = RemediationItem.objects.filter(status="done", due_on__lte=s.end)
     return per_unit(rows, "inspection__unit_id", s)
 
 
-def _remediation_overdue(s: Scope) -> dict[int, int]:
+def _remediation_overdue(s: Scope) -> Grouped:
     rows = RemediationItem.objects.filter(status="open", due_on__lt=s.today)
     return per_unit(rows, "inspection__unit_id", s)
 
@@ -262,7 +273,7 @@ REGISTERS = Section(
 )
 
 
-def _people(s: Scope) -> dict[int, int]:
+def _people(s: Scope) -> Grouped:
     rows = Person.objects.filter(merged_into__isnull=True, classification__lte=s.clearance)
     return per_unit(rows, "org_unit_id", s)
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bvct.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bvct.accounts.sessions.SessionPolicyMiddleware",
+    "bvct.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bvct.access.middleware.RoutePolicyMiddleware",
 ]
@@ -202,11 +205,45 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
-SESSION_COOKIE_AGE = env_int("BVCT_SESSION_SECONDS", 60 * 60 * 12)
+# Sessions (docs/security.md): idle and absolute limits by clearance, enforced per request by
+# `bvct.accounts.sessions`; the cookie itself lives no longer than the longest absolute limit.
+BVCT_SESSION_CLEARED_IDLE = env_int("BVCT_SESSION_CLEARED_IDLE", 15 * 60)
+BVCT_SESSION_CLEARED_MAX = env_int("BVCT_SESSION_CLEARED_MAX", 12 * 60 * 60)
+BVCT_SESSION_IDLE = env_int("BVCT_SESSION_IDLE", 60 * 60)
+BVCT_SESSION_MAX = env_int("BVCT_SESSION_MAX", 24 * 60 * 60)
+SESSION_COOKIE_AGE = max(BVCT_SESSION_CLEARED_MAX, BVCT_SESSION_MAX)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True  # pages and htmx take the token from the template, never the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS in production: HSTS for a year and a redirect (turn the redirect off only when the
+# reverse proxy does it, and then say so with BVCT_BEHIND_PROXY).
+SECURE_HSTS_SECONDS = env_int("BVCT_HSTS_SECONDS", 31_536_000) if IS_PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+# The browsers' HSTS preload list is for public domains; BVCT runs on isolated networks.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_SSL_REDIRECT = IS_PRODUCTION and env_bool("BVCT_SSL_REDIRECT", default=True)
+if env_bool("BVCT_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content Security Policy (django-csp): every script and style is a vendored static file; no
+# inline script, no inline style, no other origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -222,6 +259,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # one name per choice set shared by several serializers (no drf_spectacular.W001)
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "bvct.vetting.models.Status",
+        "RequestStatusEnum": "bvct.verification.models.VerificationRequest.Status",
+        "IssueStatusEnum": "bvct.people.models.RecordedIssue.Status",
+        "OrgUnitKindEnum": "bvct.orgs.models.OrgUnit.Kind",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
