@@ -66,6 +66,7 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "accounts:user-create": RoutePolicy(roles=ADMIN, methods=("GET", "POST")),
     "accounts:user-update": RoutePolicy(roles=ADMIN, target="user", methods=("GET", "POST")),
     "accounts:user-end-sessions": RoutePolicy(roles=ADMIN, target="user", methods=("POST",)),
+    "accounts:user-unlock": RoutePolicy(roles=ADMIN, target="user", methods=("POST",)),
     # organisation tree
     "orgs:unit-list": STAFF,
     "orgs:unit-search": STAFF,

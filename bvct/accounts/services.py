@@ -256,6 +256,25 @@ def user_sessions_end(*, user: User, actor: User) -> User:
 
 
 @transaction.atomic
+def user_unlock(*, user: User, actor: User) -> int:
+    """Clear the failed logins that locked the account; returns how many were cleared."""
+    from axes.utils import reset  # noqa: PLC0415 (django-axes needs the settings loaded)
+
+    _require_user_admin(actor)
+    if not policy.can_manage_user(actor, user):
+        raise AccessDenied(_("You may not manage this user."))
+    cleared = int(reset(username=user.username))
+    audit_record(
+        actor=actor,
+        action="accounts.user.unlock",
+        target=user,
+        org_unit=user.org_unit,
+        data={"attempts_cleared": cleared},
+    )
+    return cleared
+
+
+@transaction.atomic
 def user_password_change(*, user: User, password: str, actor: User) -> User:
     """A user changes their own password (already checked by the form against the old one)."""
     if actor.pk != user.pk:

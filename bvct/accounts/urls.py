@@ -11,4 +11,5 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/update/", views.user_update, name="user-update"),
     path("users/<int:pk>/end-sessions/", views.user_sessions_end, name="user-end-sessions"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
 ]

@@ -165,6 +165,18 @@ def user_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get_for_actor(actor=request.user, pk=pk)
+    try:
+        services.user_unlock(user=target, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(username)s” may log in again.") % {"username": target})
+    return redirect("accounts:user-update", pk=target.pk)
+
+
+@require_POST
 def user_sessions_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get_for_actor(actor=request.user, pk=pk)
     try:

@@ -12,6 +12,7 @@ Variables (all optional in development mode):
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "bvct.core",
     "bvct.orgs",
     "bvct.accounts",
@@ -108,6 +110,11 @@ MIDDLEWARE = [
     "bvct.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bvct.access.middleware.RoutePolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account before the password check
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -205,6 +212,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
+# Lockout (django-axes; docs/security.md): per account, 5 failures within 15 minutes lock it for
+# 15 minutes; a success clears the count; the locked page is the wrong-password page.
+AXES_FAILURE_LIMIT = env_int("BVCT_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BVCT_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bvct.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
 # Sessions (docs/security.md): idle and absolute limits by clearance, enforced per request by
 # `bvct.accounts.sessions`; the cookie itself lives no longer than the longest absolute limit.
 BVCT_SESSION_CLEARED_IDLE = env_int("BVCT_SESSION_CLEARED_IDLE", 15 * 60)
@@ -224,7 +241,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = env_int("BVCT_HSTS_SECONDS", 31_536_000) if IS_PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 # The browsers' HSTS preload list is for public domains; BVCT runs on isolated networks.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Lockout is per account by design (issue 11: 5 failures per account); throttling by address is
+# the rate limiter's job, so axes' advice to add the IP to the lockout key is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
 SECURE_SSL_REDIRECT = IS_PRODUCTION and env_bool("BVCT_SSL_REDIRECT", default=True)
 if env_bool("BVCT_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -275,5 +294,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BVCT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
