@@ -90,7 +90,7 @@ def load_demo_registers() -> int:
     today = timezone.localdate()
     last = today.year - 1
     past = _year(registrar, unit, dt.date(last, 1, 5), dt.date(last, 12, 29), 24)
-    current = _year(registrar, unit, dt.date(today.year, 1, 3), today, 18)
+    current = _year(registrar, unit, dt.date(today.year, 1, 1), today, 18)
     # an old document sent on by another body today: its 10-year period has already ended
     services.entry_register(
         actor=registrar,
