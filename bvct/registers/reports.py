@@ -278,67 +278,13 @@ def yearly_docx(*, actor: User, stats: YearlyStats, narrative: Narrative) -> byt
 
 # --- the register as XLSX ----------------------------------------------------------------------
 
+_HEAD = ["Số đăng ký", "Ngày đăng ký", "Số, ký hiệu", "Ngày văn bản", "Trích yếu", "Độ mật"]
+_TAIL = ["Nơi lưu", "Ghi chú"]
 _COLUMNS: dict[str, list[str]] = {
-    K.OUTGOING: [
-        "Số đăng ký",
-        "Ngày đăng ký",
-        "Số, ký hiệu",
-        "Ngày văn bản",
-        "Trích yếu",
-        "Độ mật",
-        "Dấu A/B/C",
-        "Số bản",
-        "Người ký",
-        "Nơi nhận",
-        "Ký nhận",
-        "Nơi lưu",
-        "Ghi chú",
-    ],
-    K.INCOMING: [
-        "Số đăng ký",
-        "Ngày đăng ký",
-        "Số, ký hiệu",
-        "Ngày văn bản",
-        "Trích yếu",
-        "Độ mật",
-        "Dấu A/B/C",
-        "Số bản",
-        "Nơi gửi",
-        "Ngày nhận",
-        "Chuyển giao",
-        "Nơi lưu",
-        "Ghi chú",
-    ],
-    K.COPY: [
-        "Số đăng ký",
-        "Ngày sao",
-        "Số, ký hiệu",
-        "Ngày văn bản",
-        "Trích yếu",
-        "Độ mật",
-        "Hình thức",
-        "Số bản",
-        "Người cho phép",
-        "Nơi nhận",
-        "Ký nhận",
-        "Nơi lưu",
-        "Ghi chú",
-    ],
-    K.HANDOVER: [
-        "Số đăng ký",
-        "Ngày chuyển",
-        "Số, ký hiệu",
-        "Ngày văn bản",
-        "Trích yếu",
-        "Độ mật",
-        "Dấu A/B/C",
-        "Số bản",
-        "Người ký",
-        "Người nhận",
-        "Ký nhận",
-        "Nơi lưu",
-        "Ghi chú",
-    ],
+    K.OUTGOING: [*_HEAD, "Dấu A/B/C", "Số bản", "Người ký", "Nơi nhận", "Ký nhận", *_TAIL],
+    K.INCOMING: [*_HEAD, "Dấu A/B/C", "Số bản", "Nơi gửi", "Ngày nhận", "Chuyển giao", *_TAIL],
+    K.COPY: [*_HEAD, "Hình thức", "Số bản", "Người cho phép", "Nơi nhận", "Ký nhận", *_TAIL],
+    K.HANDOVER: [*_HEAD, "Dấu A/B/C", "Số bản", "Người ký", "Người nhận", "Ký nhận", *_TAIL],
 }
 
 

@@ -302,6 +302,50 @@ def _source_usable(entry: Entry) -> None:
         raise DomainError(_("Copy or hand over the document from its outgoing or incoming entry."))
 
 
+def _derived_entry(
+    *,
+    actor: User,
+    source: Entry,
+    kind: str,
+    copies: int,
+    addressees: list[tuple[str, int]],
+    notes: str,
+    registered_on: dt.date | None,
+    authorisation: CopyAuthorisation | None = None,
+    copy_form: str = "",
+) -> Entry:
+    """A copy or a handover of `source`, in the unit's register of that kind for its year: the
+    document's current description, protected as long as the original (extensions included)."""
+    today = timezone.localdate()
+    values = source.current()
+    day = _when(registered_on, source, today)
+    data = EntryInput(
+        doc_number=values["doc_number"],
+        doc_date=values["doc_date"],
+        level=source.level,
+        copies=copies,
+        summary=values["summary"] if source.level != Level.TUYET_MAT else "",
+        mark=values["mark"],
+        signer=values["signer"],
+        notes=notes,
+        addressees=addressees,
+        registered_on=day,
+    )
+    register = register_for(org_unit=source.register.org_unit, year=day.year, kind=kind)
+    entry = _create(
+        actor=actor,
+        register=register,
+        data=data,
+        today=today,
+        copy_of=source,
+        authorisation=authorisation,
+        copy_form=copy_form,
+    )
+    Entry.objects.filter(pk=entry.pk).update(protected_until=source.protected_until)
+    entry.protected_until = source.protected_until
+    return entry
+
+
 def _when(day: dt.date | None, source: Entry, today: dt.date) -> dt.date:
     """The date of a copy or a handover: today, or an earlier day when transcribing paper, never
     before the document was registered."""
@@ -393,35 +437,17 @@ def copy_record(
         raise DomainError(
             _("Recipients: they receive more copies than were made."), field="recipients"
         )
-    today = timezone.localdate()
-    values = source.current()
-    data = EntryInput(
-        doc_number=values["doc_number"],
-        doc_date=values["doc_date"],
-        level=source.level,
-        copies=copies,
-        summary=values["summary"] if source.level != Level.TUYET_MAT else "",
-        mark=values["mark"],
-        signer=values["signer"],
-        storage="",
-        notes=notes,
-        addressees=recipients,
-        registered_on=_when(registered_on, source, today),
-    )
-    year = (registered_on or today).year
-    register = register_for(org_unit=source.register.org_unit, year=year, kind=K.COPY)
-    entry = _create(
+    entry = _derived_entry(
         actor=actor,
-        register=register,
-        data=data,
-        today=today,
-        copy_of=source,
+        source=source,
+        kind=K.COPY,
+        copies=copies,
+        addressees=recipients,
+        notes=notes,
+        registered_on=registered_on,
         authorisation=authorisation,
         copy_form=copy_form,
     )
-    # a copy is protected as long as its original (extensions included)
-    Entry.objects.filter(pk=entry.pk).update(protected_until=source.protected_until)
-    entry.protected_until = source.protected_until
     _audit(actor, "registers.copy.record", entry, copies=copies, source=source.pk)
     return entry
 
@@ -447,25 +473,15 @@ def handover_record(
             _("Copies: between 1 and the %(n)s copies registered.") % {"n": source.copies},
             field="copies",
         )
-    today = timezone.localdate()
-    values = source.current()
-    data = EntryInput(
-        doc_number=values["doc_number"],
-        doc_date=values["doc_date"],
-        level=source.level,
+    handed = _derived_entry(
+        actor=actor,
+        source=source,
+        kind=K.HANDOVER,
         copies=copies,
-        summary=values["summary"] if source.level != Level.TUYET_MAT else "",
-        mark=values["mark"],
-        signer=values["signer"],
-        notes=notes,
         addressees=[(recipient, copies)],
-        registered_on=_when(registered_on, source, today),
+        notes=notes,
+        registered_on=registered_on,
     )
-    year = (registered_on or today).year
-    register = register_for(org_unit=source.register.org_unit, year=year, kind=K.HANDOVER)
-    handed = _create(actor=actor, register=register, data=data, today=today, copy_of=source)
-    Entry.objects.filter(pk=handed.pk).update(protected_until=source.protected_until)
-    handed.protected_until = source.protected_until
     _audit(actor, "registers.handover.record", handed, source=source.pk)
     return handed
 
