@@ -25,9 +25,9 @@ from bvct.intake.reports import XLSX_CONTENT_TYPE
 from bvct.orgs.models import OrgUnit
 from bvct.registers import reports, selectors, services
 from bvct.registers.models import Addressee, CopyAuthorisation, Entry, Level, Register
+from bvct.vetting.conclusions import DOCX_TYPE
 
 K = Register.Kind
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LABELS = {
     "registered_on": gettext_lazy("Registered on"),
     "doc_date": gettext_lazy("Document date"),
@@ -494,7 +494,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
                 **{name: source.get(name, "") for name in reports.Narrative.__dataclass_fields__}
             )
             data = reports.yearly_docx(actor=request.user, stats=stats, narrative=narrative)
-            name, kind = f"bao-cao-bmnn-{year}-{unit.code}.docx", DOCX_CONTENT_TYPE
+            name, kind = f"bao-cao-bmnn-{year}-{unit.code}.docx", DOCX_TYPE
         else:
             data = reports.yearly_xlsx(actor=request.user, stats=stats)
             name, kind = f"thong-ke-bmnn-{year}-{unit.code}.xlsx", XLSX_CONTENT_TYPE

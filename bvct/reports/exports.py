@@ -41,7 +41,8 @@ def _num(value: float | int | None) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _day(iso: str) -> str:
+def day_text(iso: str) -> str:
+    """An ISO date of the frozen figures as dd/mm/yyyy."""
     return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
@@ -54,7 +55,7 @@ def xlsx(data: dict[str, Any], *, reference: str = "") -> bytes:
         sheet.append([f"{section['title']} — {safe(node['name'])}, {data['label']}"])
         sheet.append(
             [
-                f"Từ {_day(data['start'])} đến {_day(data['end'])}"
+                f"Từ {day_text(data['start'])} đến {day_text(data['end'])}"
                 + (f" · {reference}" if reference else "")
             ]
         )
@@ -109,7 +110,7 @@ def docx(
         if node.depth > 1
         else None
     )
-    span = f"từ ngày {_day(data['start'])} đến ngày {_day(data['end'])}"
+    span = f"từ ngày {day_text(data['start'])} đến ngày {day_text(data['end'])}"
     body: list[tuple[str, bool]] = [
         (f"Kỳ báo cáo: {data['label']}, {span}.", False),
         ("Số liệu tổng hợp từ hồ sơ trên hệ thống, gồm cấp mình và các đơn vị trực thuộc.", False),

@@ -3,7 +3,6 @@ the reader's jurisdiction answers 404), compute or read the figures, render or d
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +25,7 @@ from bvct.orgs.models import OrgUnit
 from bvct.reports import exports, selectors, services
 from bvct.reports.figures import current_part, period_label
 from bvct.reports.models import Period, PeriodicReport
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from bvct.vetting.conclusions import DOCX_TYPE
 
 
 @dataclass(frozen=True)
@@ -83,14 +81,10 @@ def presentable(data: dict[str, Any]) -> dict[str, Any]:
         sections.append({**section, "rows": rows, "child_rows": child_rows})
     return {
         **data,
-        "start": _day(data["start"]),
-        "end": _day(data["end"]),
+        "start": exports.day_text(data["start"]),
+        "end": exports.day_text(data["end"]),
         "sections": sections,
     }
-
-
-def _day(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 def _choices() -> dict[str, Any]:
@@ -155,7 +149,7 @@ def _file(
     if fmt == "docx":
         return exports.docx(
             data, reference=reference, day=timezone.localdate(), signer_name=signer
-        ), DOCX_CONTENT_TYPE
+        ), DOCX_TYPE
     return exports.xlsx(data, reference=reference), XLSX_CONTENT_TYPE
 
 
