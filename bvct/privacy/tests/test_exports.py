@@ -127,9 +127,11 @@ def test_downloads_are_limited_in_number_and_in_time(
         second = services.export_request_create(actor=clerk, filters=ALL, purpose="Rà soát lại")
         services.export_request_decide(actor=approver, request=second, approve=True, reason="Ok")
     # 49 hours later the unused approval has expired
-    with time_machine.travel(start + dt.timedelta(hours=49), tick=False):
-        with pytest.raises(DomainError, match="không còn tải được"):
-            services.export_request_download(actor=clerk, request=second, out=io.BytesIO())
+    with (
+        time_machine.travel(start + dt.timedelta(hours=49), tick=False),
+        pytest.raises(DomainError, match="không còn tải được"),
+    ):
+        services.export_request_download(actor=clerk, request=second, out=io.BytesIO())
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.downloads, second.downloads) == (2, 0)

@@ -115,7 +115,8 @@ def test_a_path_traversal_name_is_only_metadata(tree: Tree, tmp_path: Path) -> N
 
 def test_content_disposition_is_safe_for_any_name() -> None:
     header = content_disposition('..\\..\\bien "ban"\r\nSet-Cookie: x=1.docx')
-    assert "\r" not in header and "\n" not in header
+    assert "\r" not in header
+    assert "\n" not in header
     assert header == (
         'attachment; filename="bien _ban_Set-Cookie_ x=1.docx"; '
         "filename*=UTF-8''bien%20%22ban%22Set-Cookie%3A%20x%3D1.docx"
