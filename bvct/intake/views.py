@@ -101,9 +101,7 @@ def template_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     out = BytesIO()
     write_template(out)
     out.seek(0)
-    return attachment(
-        out.getvalue(), filename="mau-nhap-nguoi.xlsx", content_type=XLSX_CONTENT_TYPE
-    )
+    return attachment(out, filename="mau-nhap-nguoi.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @require_GET

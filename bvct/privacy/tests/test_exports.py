@@ -191,3 +191,19 @@ def test_the_pages_walk_the_request_and_the_approver_sees_it_on_the_home_page(
     )
     data = io.BytesIO(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     assert _rows(data) == 4
+
+
+def test_an_import_problem_report_download_is_audited(
+    client: Client, tree: Tree, clerk: User
+) -> None:
+    from bvct.intake.tests.factories import make_job  # noqa: PLC0415
+
+    job = make_job(org_unit=tree.commune_a1, created_by=clerk)
+    client.force_login(clerk)
+    response = client.get(reverse("intake:job-report", kwargs={"pk": job.pk}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="bao-cao-nhap-{job.pk}'
+    )
+    event = AuditEvent.objects.get(action="intake.import.report_export")
+    assert (event.target_id, event.data["problems"]) == (str(job.pk), 0)

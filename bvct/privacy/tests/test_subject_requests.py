@@ -172,6 +172,8 @@ def test_a_member_files_a_request_and_sees_only_their_own(
     mine = SubjectRequest.objects.get(person=own)
     assert response["Location"] == reverse("privacy:my-request", kwargs={"pk": mine.pk})
     assert (mine.channel, mine.org_unit, mine.status) == ("portal", tree.branch_a1, "received")
+    page = client.get(reverse("privacy:my-request", kwargs={"pk": mine.pk})).content.decode()
+    assert "Sửa năm sinh" in page
     assert client.get(reverse("privacy:my-request", kwargs={"pk": other.pk})).status_code == 404
     # an empty request is refused with the field named, nothing saved
     page = client.post(reverse("privacy:my-requests"), {"kind": "access", "details": " "})
