@@ -44,7 +44,7 @@ def test_a_large_export_is_approved_by_a_second_person_then_downloaded(
     page.get_by_test_id("exports-awaiting").get_by_role("link").first.click()
     page.locator("#reason").fill("Đúng mục đích rà soát")
     page.get_by_test_id("approve").click()
-    expect(page.get_by_test_id("export-status")).to_have_text("Đã duyệt")
+    expect(page.get_by_test_id("export-status")).to_have_text("Đã phê duyệt")
     log_out(page)
 
     # the clerk downloads the approved file

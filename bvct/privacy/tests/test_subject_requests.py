@@ -176,8 +176,8 @@ def test_a_member_files_a_request_and_sees_only_their_own(
     assert "Sửa năm sinh" in page
     assert client.get(reverse("privacy:my-request", kwargs={"pk": other.pk})).status_code == 404
     # an empty request is refused with the field named, nothing saved
-    page = client.post(reverse("privacy:my-requests"), {"kind": "access", "details": " "})
-    assert "Nội dung" in page.content.decode()
+    refused = client.post(reverse("privacy:my-requests"), {"kind": "access", "details": " "})
+    assert "Nội dung: ghi rõ người đó yêu cầu gì." in refused.content.decode()
     assert SubjectRequest.objects.filter(person=own).count() == 1
 
 
