@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bvct.inspections.models import Inspection, InspectionPlan
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
+    from bvct.privacy.models import ExportRequest, SubjectRequest
     from bvct.registers.models import Entry, Register
     from bvct.reports.models import PeriodicReport
     from bvct.travel.models import TravelApplication
@@ -695,3 +696,101 @@ def periodic_reports_visible_to(actor: User) -> QuerySet[PeriodicReport]:
     return PeriodicReport.objects.filter(
         jurisdiction_filter(actor, prefix="org_unit__"), clearance__lte=actor.clearance
     )
+
+
+# --- personal data protection (bvct.privacy, issue 11 items 7 and 10) --------------------------
+# Large exports: clerks and officers ask, an approver of the same unit or one above it — never
+# the requester — decides, and only the requester downloads, within their scope. The requests are
+# seen by the exporting roles and approvers whose subtree holds the requester's node.
+# Data-subject requests: worked by the case workers over the person's unit; a member files and
+# follows their own.
+
+EXPORT_REQUEST_ROLES = frozenset({RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER})
+SUBJECT_REQUEST_ROLES = frozenset({RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER})
+
+
+def can_request_export(actor: User) -> bool:
+    return can_export_people(actor)
+
+
+def export_requests_visible_to(actor: User) -> QuerySet[ExportRequest]:
+    from bvct.privacy.models import ExportRequest  # noqa: PLC0415 (privacy imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*EXPORT_REQUEST_ROLES)):
+        return ExportRequest.objects.none()
+    return ExportRequest.objects.filter(
+        jurisdiction_filter(actor, prefix="org_unit__") | Q(requested_by=actor),
+        clearance__lte=actor.clearance,
+    )
+
+
+def can_decide_export(actor: User, request: ExportRequest) -> bool:
+    """Four eyes: an approver whose subtree holds the requester's node, cleared as high as the
+    request, and not the requester."""
+    return (
+        is_staff_user(actor)
+        and actor.has_role(RoleCode.APPROVER)
+        and actor.pk != request.requested_by_id
+        and in_jurisdiction(actor, request.org_unit)
+        and has_clearance(actor, request.clearance)
+    )
+
+
+def can_download_export(actor: User, request: ExportRequest) -> bool:
+    """Only the requester, still allowed to export and still over the frozen scope."""
+    return (
+        actor.pk == request.requested_by_id
+        and can_export_people(actor)
+        and in_jurisdiction(actor, request.org_unit)
+    )
+
+
+def can_cancel_export(actor: User, request: ExportRequest) -> bool:
+    return actor.is_active and actor.pk == request.requested_by_id
+
+
+def subject_requests_visible_to(actor: User) -> QuerySet[SubjectRequest]:
+    from bvct.privacy.models import SubjectRequest  # noqa: PLC0415 (privacy imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*SUBJECT_REQUEST_ROLES)):
+        return SubjectRequest.objects.none()
+    return SubjectRequest.objects.filter(
+        jurisdiction_filter(actor, prefix="org_unit__"),
+        person__classification__lte=actor.clearance,
+    )
+
+
+def can_work_subject_request(actor: User, request: SubjectRequest) -> bool:
+    """Acknowledge: the case workers over the responsible unit, within clearance."""
+    return (
+        is_staff_user(actor)
+        and actor.has_role(*SUBJECT_REQUEST_ROLES)
+        and in_jurisdiction(actor, request.org_unit)
+        and has_clearance(actor, request.person.classification)
+    )
+
+
+def can_close_subject_request(actor: User, request: SubjectRequest) -> bool:
+    """Complete or refuse (with the reason): officers and approvers."""
+    return can_work_subject_request(actor, request) and actor.has_role(
+        RoleCode.OFFICER, RoleCode.APPROVER
+    )
+
+
+def can_extend_subject_request(actor: User, request: SubjectRequest) -> bool:
+    """The one extension of a legal time limit needs an approver, as for cases."""
+    return can_work_subject_request(actor, request) and actor.has_role(RoleCode.APPROVER)
+
+
+def can_register_subject_request(actor: User, person: Person) -> bool:
+    """A request received on paper: whoever keeps the person's dossier."""
+    return can_edit_person(actor, person)
+
+
+def subject_requests_for_member(actor: User) -> QuerySet[SubjectRequest]:
+    from bvct.privacy.models import SubjectRequest  # noqa: PLC0415 (privacy imports access)
+
+    person = person_for_member(actor) if actor.has_role(RoleCode.MEMBER) else None
+    if person is None:
+        return SubjectRequest.objects.none()
+    return SubjectRequest.objects.filter(person=person)

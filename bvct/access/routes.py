@@ -52,6 +52,7 @@ REGISTRAR = frozenset({A.REGISTRAR})
 OWN_UNIT = frozenset({"same"})  # registers are written only by the unit's own registrars
 DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
 CASE_WORKERS = frozenset({A.CLERK, A.OFFICER, A.APPROVER})  # who move cases (not inspectors)
+EXPORT_REQUESTERS = frozenset({A.CLERK, A.OFFICER})  # who export people (and ask for large ones)
 
 ROUTE_POLICY: dict[str, RoutePolicy] = {
     # core
@@ -348,6 +349,40 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "reports:received": RoutePolicy(roles=REPORT_READERS),
     "reports:detail": RoutePolicy(roles=REPORT_READERS, target="periodic_report"),
     "reports:detail-export": RoutePolicy(roles=REPORT_READERS, target="periodic_report"),
+    # personal data protection (bvct.privacy, issue 11 items 7 and 10): large exports are asked
+    # by exporters and decided by approvers over the requester's node (the services check four
+    # eyes and that only the requester downloads); data-subject requests are worked by case
+    # workers over the person's unit, filed and followed by the member (relations=∅ elsewhere)
+    "privacy:export-list": RoutePolicy(roles=EXPORT_REQUESTERS | APPROVER),
+    "privacy:export-new": RoutePolicy(roles=EXPORT_REQUESTERS, methods=("GET", "POST")),
+    "privacy:export-detail": RoutePolicy(
+        roles=EXPORT_REQUESTERS | APPROVER, target="export_request"
+    ),
+    "privacy:export-decide": RoutePolicy(
+        roles=APPROVER, target="export_request", methods=("POST",)
+    ),
+    "privacy:export-cancel": RoutePolicy(
+        roles=EXPORT_REQUESTERS, target="export_request", methods=("POST",)
+    ),
+    "privacy:export-download": RoutePolicy(roles=EXPORT_REQUESTERS, target="export_request"),
+    "privacy:subject-list": RoutePolicy(roles=CASE_WORKERS),
+    "privacy:subject-paper": RoutePolicy(
+        roles=DOSSIER_KEEPERS, target="person", methods=("GET", "POST")
+    ),
+    "privacy:subject-detail": RoutePolicy(roles=CASE_WORKERS, target="subject_request"),
+    "privacy:subject-acknowledge": RoutePolicy(
+        roles=CASE_WORKERS, target="subject_request", methods=("POST",)
+    ),
+    "privacy:subject-extend": RoutePolicy(
+        roles=APPROVER, target="subject_request", methods=("POST",)
+    ),
+    "privacy:subject-close": RoutePolicy(
+        roles=CASE_WORKERS, target="subject_request", methods=("POST",)
+    ),
+    "privacy:my-requests": RoutePolicy(roles=MEMBER, methods=("GET", "POST")),
+    "privacy:my-request": RoutePolicy(
+        roles=MEMBER, target="subject_request", relations=frozenset()
+    ),
     # people API (bvct.people, P-PEOPLE): POST/PATCH are checked per object by the services
     "api:person-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),
     "api:person-detail": RoutePolicy(

@@ -21,7 +21,14 @@ class NavItem:
 
 
 # areas that share an app with another area: active only on their own page
-_EXACT = {"cases:limits", "travel:mine", "travel:lists"}
+_EXACT = {
+    "cases:limits",
+    "travel:mine",
+    "travel:lists",
+    "privacy:export-list",
+    "privacy:subject-list",
+    "privacy:my-requests",
+}
 
 # (label, url name or None for an area still to come)
 _AREAS: list[tuple[Promise, str | None]] = [
@@ -38,6 +45,9 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("My trips abroad"), "travel:mine"),
     (_("Secret registers"), "registers:index"),
     (_("Reports"), "reports:dashboard"),
+    (_("Large exports"), "privacy:export-list"),
+    (_("Data-subject requests"), "privacy:subject-list"),
+    (_("My data requests"), "privacy:my-requests"),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
     (_("Time limits"), "cases:limits"),

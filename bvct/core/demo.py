@@ -27,6 +27,7 @@ from bvct.orgs.loader import load_official_units
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_create
 from bvct.people.demo import load_demo_people
+from bvct.privacy.demo import load_demo_privacy
 from bvct.registers.demo import load_demo_registers
 from bvct.travel.demo import load_demo_trips
 from bvct.vetting.demo import load_demo_cases
@@ -162,6 +163,7 @@ def demo_load() -> DemoResult:
     load_demo_outline()
     load_demo_trips()
     load_demo_registers()
+    load_demo_privacy()
     sheet = Path(settings.VAR_DIR) / "demo" / "nguoi-10000.xlsx"
     if not sheet.exists():
         sheet.parent.mkdir(parents=True, exist_ok=True)

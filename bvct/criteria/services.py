@@ -28,7 +28,7 @@ from bvct.criteria.models import (
     RuleSet,
     RuleSetVersion,
 )
-from bvct.criteria.yaml_io import RuleSetSpec, parse_ruleset_yaml
+from bvct.criteria.yaml_io import RuleSetSpec, parse_ruleset_yaml, version_to_yaml
 from bvct.people.models import Person
 
 Status = RuleSetVersion.Status
@@ -36,6 +36,21 @@ Status = RuleSetVersion.Status
 
 def _fmt(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+@transaction.atomic
+def version_export(*, actor: User, version: RuleSetVersion) -> bytes:
+    """The version as YAML for download (rule sets are national data); the export is audited."""
+    if not policy.can_view_rulesets(actor):
+        raise AccessDenied(_("You may not read rule sets."))
+    data = version_to_yaml(version).encode("utf-8")
+    audit_record(
+        actor=actor,
+        action="criteria.version.export",
+        target=version,
+        data={"ruleset": version.ruleset.code, "number": version.number},
+    )
+    return data
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bvct.access import policy
+from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.criteria import explain, selectors, services
 from bvct.criteria.forms import EvaluationForm, ImpactForm, ImportForm, PublishForm
 from bvct.criteria.models import Purpose, RuleSetVersion
-from bvct.criteria.yaml_io import RuleSetYamlError, version_to_yaml
+from bvct.criteria.yaml_io import RuleSetYamlError
 from bvct.people.models import Person
 
 
@@ -71,14 +73,11 @@ def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def version_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def version_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     version = _version(request, pk)
-    response = HttpResponse(
-        version_to_yaml(version), content_type="application/yaml; charset=utf-8"
-    )
+    data = services.version_export(actor=request.user, version=version)
     name = f"{version.ruleset.code}-v{version.number}.yaml"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(data, filename=name, content_type="application/yaml; charset=utf-8")
 
 
 @require_GET

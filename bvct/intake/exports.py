@@ -5,7 +5,8 @@ the record number and the unit's name. CCCDs are masked ("001******123") unless 
 officer (`policy.can_export_full_cccd`): clerks keep the registry but do not need whole identity
 numbers in files that leave the system. Rows stream from the database in chunks into openpyxl's
 write-only workbook; the export is audited ("intake.people.export") with the count and the
-filters, never with personal values.
+filters, never with personal values. More people than `EXPORT_APPROVAL_THRESHOLD` need a second
+person's approval first (`bvct.privacy`, which writes the approved file with `write_people`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -24,7 +26,8 @@ from bvct.audit.services import audit_record
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.core.text import fold
 from bvct.intake.columns import HEADERS
-from bvct.intake.reports import header_row, safe
+from bvct.intake.models import ImportJob
+from bvct.intake.reports import header_row, safe, write_problem_report
 from bvct.orgs.models import OrgUnit
 from bvct.people.identity import mask_cccd
 from bvct.people.models import DatePrecision, Person, Sex
@@ -63,20 +66,37 @@ def people_for_export(*, actor: User, filters: ExportFilters) -> QuerySet[Person
     return people.select_related("org_unit").order_by("org_unit__path", "name_key", "pk")
 
 
+class ExportNeedsApprovalError(DomainError):
+    """More people than `EXPORT_APPROVAL_THRESHOLD`: the export needs a second person's approval
+    (`bvct.privacy`), with the filters kept as they are."""
+
+    def __init__(self, count: int, threshold: int) -> None:
+        super().__init__(
+            _(
+                "This export has %(count)s people, more than %(threshold)s: it needs the "
+                "approval of a second authorised person. State its purpose below."
+            )
+            % {"count": count, "threshold": threshold},
+            field="export",
+        )
+        self.count = count
+
+
+def approval_threshold() -> int:
+    return int(settings.EXPORT_APPROVAL_THRESHOLD)
+
+
 def people_export(*, actor: User, filters: ExportFilters, out: IO[bytes]) -> int:
-    """Write the scoped list to `out` as XLSX and record the export. Returns the row count."""
+    """Write the scoped list to `out` as XLSX and record the export. Returns the row count.
+    More people than the approval threshold: `ExportNeedsApprovalError`, nothing written."""
     if not policy.can_export_people(actor):
         raise AccessDenied(_("You may not export the people list."))
     people = people_for_export(actor=actor, filters=filters)
+    count = people.count()
+    if count > approval_threshold():
+        raise ExportNeedsApprovalError(count, approval_threshold())
     full_cccd = policy.can_export_full_cccd(actor)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("People"))
-    header_row(sheet, [_("Record"), *HEADERS, _("Unit name")])
-    count = 0
-    for person in people.iterator(chunk_size=_CHUNK):
-        sheet.append(_row(person, full_cccd=full_cccd))
-        count += 1
-    workbook.save(out)
+    count = write_people(people, full_cccd=full_cccd, out=out)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -87,6 +107,35 @@ def people_export(*, actor: User, filters: ExportFilters, out: IO[bytes]) -> int
                 "filters": filters.as_data(),
                 "cccd": "full" if full_cccd else "masked",
             },
+        )
+    return count
+
+
+def write_people(people: QuerySet[Person], *, full_cccd: bool, out: IO[bytes]) -> int:
+    """The sheet of `people` (already scoped by the caller) into `out`; returns the row count."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("People"))
+    header_row(sheet, [_("Record"), *HEADERS, _("Unit name")])
+    count = 0
+    for person in people.iterator(chunk_size=_CHUNK):
+        sheet.append(_row(person, full_cccd=full_cccd))
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def problem_report_export(*, actor: User, job: ImportJob, out: IO[bytes]) -> int:
+    """A job's problem report (it names rows and values) for a reader of the job; audited."""
+    if not policy.import_jobs_visible_to(actor).filter(pk=job.pk).exists():
+        raise AccessDenied(_("You may not read this import."))
+    count = write_problem_report(job, out)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="intake.import.report_export",
+            target=job,
+            org_unit=job.org_unit,
+            data={"problems": count},
         )
     return count
 

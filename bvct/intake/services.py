@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.audit.services import audit_record
+from bvct.core import uploads
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.intake.batches import Batch, BatchHook, UnitResolver, batch_check, batch_commit
 from bvct.intake.columns import HeaderProblem, match_headers
@@ -106,14 +108,17 @@ def import_job_create(
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
         raise DomainError(_("Rows per batch must be between 1 and 10,000."), field="batch_size")
     if upload is not None:
-        facts = file_facts(upload.file or upload)
+        binary = upload.file or upload
+        clean = uploads.validate_sheet(file_name, binary)
+        facts = file_facts(binary)
     else:
         with Path(source_path or "").open("rb") as binary:
+            clean = uploads.validate_sheet(file_name, binary, uploaded=False)
             facts = file_facts(binary)
     job = ImportJob(
         org_unit=org_unit,
         created_by=actor,
-        file_name=Path(file_name).name[:255],
+        file_name=clean,
         source_path=str(source_path) if source_path else "",
         file_format=facts.file_format,
         file_sha256=facts.sha256,
@@ -123,7 +128,9 @@ def import_job_create(
         batch_size=batch_size,
     )
     if upload is not None:
-        job.upload.save(job.file_name, upload, save=False)
+        # stored under a generated name: the uploaded name is metadata only
+        stored = f"{secrets.token_hex(16)}.{facts.file_format}"
+        job.upload.save(stored, upload, save=False)
     job.full_clean()
     job.save()
     _audit(job, "intake.people.import_start")

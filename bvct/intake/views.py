@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import tempfile
 from io import BytesIO
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.intake import exports, selectors, services
 from bvct.intake.forms import ImportUploadForm
-from bvct.intake.reports import XLSX_CONTENT_TYPE, write_problem_report, write_template
+from bvct.intake.reports import XLSX_CONTENT_TYPE, write_template
 
 JOBS_PER_PAGE = 25
 PROBLEMS_PER_PAGE = 100
@@ -30,7 +33,8 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     jobs = selectors.import_job_list_for_actor(actor=request.user)
     page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     unit = request.user.org_unit
-    return render(request, "intake/job_list.html", {"page": page, "unit": unit})
+    context = {"page": page, "unit": unit, "threshold": exports.approval_threshold()}
+    return render(request, "intake/job_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,13 +72,13 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def job_report(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def job_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     job = selectors.import_job_get_for_actor(actor=request.user, pk=pk)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    write_problem_report(job, out)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    exports.problem_report_export(actor=request.user, job=job, out=out)
     out.seek(0)
     name = f"bao-cao-nhap-{job.pk}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return attachment(out, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 @require_POST
@@ -93,12 +97,11 @@ def job_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def template_download(request: AuthenticatedHttpRequest) -> FileResponse:
+def template_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     out = BytesIO()
     write_template(out)
     out.seek(0)
-    name = "mau-nhap-nguoi.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return attachment(out, filename="mau-nhap-nguoi.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @require_GET
@@ -106,13 +109,17 @@ def people_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filters = exports.ExportFilters(
         unit_code=request.GET.get("unit", "").strip(), query=request.GET.get("q", "").strip()
     )
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
     try:
         exports.people_export(actor=request.user, filters=filters, out=out)
+    except exports.ExportNeedsApprovalError as exc:
+        out.close()
+        messages.warning(request, exc.message)
+        query = urlencode({"unit": filters.unit_code, "q": filters.query})
+        return redirect(f"{reverse('privacy:export-new')}?{query}")
     except DomainError as exc:
         out.close()
         messages.error(request, exc.message)
         return redirect("intake:job-list")
     out.seek(0)
-    name = "danh-sach-nguoi.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return attachment(out, filename="danh-sach-nguoi.xlsx", content_type=XLSX_CONTENT_TYPE)

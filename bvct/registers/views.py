@@ -4,11 +4,10 @@ above their clearance), one service, redirect with the outcome. No page here acc
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bvct.access import policy
 from bvct.audit.services import audit_record
+from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.forms import parse_choice_id, parse_day
 from bvct.core.types import AuthenticatedHttpRequest
@@ -167,15 +167,13 @@ def register_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def register_export(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def register_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     register = get_object_or_404(
         policy.registers_visible_to(request.user).select_related("org_unit"), pk=pk
     )
     data = reports.register_xlsx(actor=request.user, register=register)
     name = f"so-{register.kind}-{register.year}-{register.org_unit.code}.xlsx"
-    return FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE
-    )
+    return attachment(data, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 @require_POST
@@ -498,7 +496,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         else:
             data = reports.yearly_xlsx(actor=request.user, stats=stats)
             name, kind = f"thong-ke-bmnn-{year}-{unit.code}.xlsx", XLSX_CONTENT_TYPE
-        return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=kind)
+        return attachment(data, filename=name, content_type=kind)
     return render(
         request,
         "registers/report.html",

@@ -3,12 +3,11 @@ the reader's jurisdiction answers 404), compute or read the figures, render or d
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bvct.access import policy
 from bvct.audit.services import audit_record
+from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.selectors import attention_items_for
 from bvct.core.types import AuthenticatedHttpRequest
@@ -139,8 +139,8 @@ def periodic(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _download(data: bytes, name: str, kind: str) -> FileResponse:
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=kind)
+def _download(data: bytes, name: str, kind: str) -> HttpResponseBase:
+    return attachment(data, filename=name, content_type=kind)
 
 
 def _file(
@@ -154,7 +154,7 @@ def _file(
 
 
 @require_GET
-def periodic_export(request: AuthenticatedHttpRequest) -> FileResponse:
+def periodic_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     params = _params(request, request.GET)
     fmt = "docx" if request.GET.get("format") == "docx" else "xlsx"
     data = services.figures(
@@ -227,7 +227,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def detail_export(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def detail_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     report = _report(request, pk)
     fmt = "docx" if request.GET.get("format") == "docx" else "xlsx"
     content, kind = _file(

@@ -1,19 +1,12 @@
-"""Case documents: validated uploads (allow-list by extension and magic bytes, size limit) and
-working-session minutes. The bytes go through `storage.store_file` (outside every public path,
-with size and SHA-256); downloads are served only by `views_documents`.
+"""Case documents: validated uploads (`bvct.core.uploads`: allow-list, magic bytes, size and ZIP
+caps) and working-session minutes. The bytes go through `storage.store_file` (outside every
+public path, with size and SHA-256); downloads are served only by `views_documents`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import unicodedata
-import zipfile
-from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
-from typing import IO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,94 +14,16 @@ from django.utils.translation import gettext as _
 from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.audit.services import audit_record
+from bvct.core import uploads
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.vetting import storage, workflow
 from bvct.vetting.locks import case_qs_for_update
 from bvct.vetting.models import Case, CaseDocument, ChecklistMark, WorkingSession
 
-
-@dataclass(frozen=True)
-class FileKind:
-    content_type: str
-    magic: tuple[bytes, ...]
-    zip_prefix: str = ""  # OOXML: the ZIP must hold [Content_Types].xml and entries under it
-
-
-PDF = FileKind("application/pdf", (b"%PDF-",))
-PNG = FileKind("image/png", (b"\x89PNG\r\n\x1a\n",))
-JPEG = FileKind("image/jpeg", (b"\xff\xd8\xff",))
-DOCX = FileKind(
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    (b"PK\x03\x04",),
-    "word/",
-)
-XLSX = FileKind(
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    (b"PK\x03\x04",),
-    "xl/",
-)
-ALLOWED: dict[str, FileKind] = {
-    ".pdf": PDF,
-    ".png": PNG,
-    ".jpg": JPEG,
-    ".jpeg": JPEG,
-    ".docx": DOCX,
-    ".xlsx": XLSX,
-}
-
-
-def clean_name(name: str) -> str:
-    """The basename only (no folders of either kind), NFC."""
-    base = PureWindowsPath(PurePosixPath(name).name).name
-    return unicodedata.normalize("NFC", base).strip()
-
-
-def _is_ooxml(data: bytes, prefix: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names)
-
-
-def read_limited(stream: IO[bytes]) -> bytes:
-    """At most `CASE_FILE_MAX_BYTES + 1` bytes: enough to tell a file is too big."""
-    return stream.read(int(settings.CASE_FILE_MAX_BYTES) + 1)
-
-
-def validate_upload(name: str, data: bytes) -> tuple[str, str]:
-    """(clean file name, content type) of an acceptable file; DomainError otherwise."""
-    clean = clean_name(name)
-    if not clean:
-        raise DomainError(_("File: choose a file to upload."), field="file")
-    suffix = PurePosixPath(clean.lower()).suffix
-    kind = ALLOWED.get(suffix)
-    if kind is None:
-        raise DomainError(
-            _("File “%(name)s”: this kind of file is not accepted (PDF, PNG, JPEG, DOCX, XLSX).")
-            % {"name": clean},
-            field="file",
-        )
-    if not data:
-        raise DomainError(_("File “%(name)s”: the file is empty.") % {"name": clean}, field="file")
-    limit = int(settings.CASE_FILE_MAX_BYTES)
-    if len(data) > limit:
-        raise DomainError(
-            _("File “%(name)s”: larger than %(mb)s MB.")
-            % {"name": clean, "mb": f"{limit / (1024 * 1024):.1f}"},
-            field="file",
-        )
-    matches = any(data.startswith(m) for m in kind.magic)
-    if matches and kind.zip_prefix:
-        matches = _is_ooxml(data, kind.zip_prefix)
-    if not matches:
-        raise DomainError(
-            _("File “%(name)s”: its content is not a %(ext)s file.")
-            % {"name": clean, "ext": suffix[1:].upper()},
-            field="file",
-        )
-    return clean, kind.content_type
+# The upload checks live in one place for every upload path (`bvct.core.uploads`).
+clean_name = uploads.clean_name
+read_limited = uploads.read_limited
+validate_upload = uploads.validate_upload
 
 
 def _locked_workable(case: Case, actor: User) -> Case:

@@ -7,8 +7,6 @@ attachments with `nosniff`, never rendered inline.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.vetting import documents, selectors, workflow
@@ -49,14 +48,10 @@ def checklist_choices(case: Case) -> list[tuple[str, str]]:
 
 
 def file_response(document: CaseDocument, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=document.content_type)
+    """A stored document as an attachment, through the one download helper."""
     name = document.original_name or f"document-{document.pk}"
-    ascii_name = name.encode("ascii", "ignore").decode() or f"document-{document.pk}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
+    response = attachment(data, filename=name, content_type=document.content_type)
+    assert isinstance(response, HttpResponse)  # noqa: S101 (bytes give an HttpResponse)
     return response
 
 

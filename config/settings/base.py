@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "bvct.travel",
     "bvct.registers",
     "bvct.reports",
+    "bvct.privacy",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 # authorised download view.
 CASE_FILES_DIR = Path(env_str("BVCT_CASE_FILES_DIR", str(VAR_DIR / "case-files")))
 CASE_FILE_MAX_BYTES = env_int("BVCT_CASE_FILE_MAX_BYTES", 20 * 1024 * 1024)
+# Uploads (docs/privacy.md, `bvct.core.uploads`): import sheets' size cap, and the caps every
+# ZIP-based upload (XLSX, DOCX) must meet before any library opens it.
+IMPORT_MAX_BYTES = env_int("BVCT_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+ZIP_MAX_UNCOMPRESSED = env_int("BVCT_ZIP_MAX_UNCOMPRESSED", 512 * 1024 * 1024)
+ZIP_MAX_RATIO = env_int("BVCT_ZIP_MAX_RATIO", 200)
+ZIP_MAX_MEMBERS = env_int("BVCT_ZIP_MAX_MEMBERS", 5000)
+# Exports (`bvct.privacy`): more people than this need a second person's approval; an approved
+# export is downloadable by its requester this many times within this many hours.
+EXPORT_APPROVAL_THRESHOLD = env_int("BVCT_EXPORT_APPROVAL_THRESHOLD", 500)
+EXPORT_DOWNLOAD_HOURS = env_int("BVCT_EXPORT_DOWNLOAD_HOURS", 48)
+EXPORT_MAX_DOWNLOADS = env_int("BVCT_EXPORT_MAX_DOWNLOADS", 3)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

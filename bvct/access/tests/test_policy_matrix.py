@@ -282,7 +282,48 @@ def _target_import_job(tree: Tree, relation: str) -> int:
     return make_job(org_unit=node, created_by=clerk).pk
 
 
+def _target_export_request(tree: Tree, relation: str) -> int:
+    """A pending large export asked by a clerk of the node (rows are made directly: the
+    threshold would need hundreds of people)."""
+    from bvct.privacy.models import ExportRequest  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    return ExportRequest.objects.create(
+        requested_by=clerk,
+        org_unit=node,
+        clearance=0,
+        filters={"unit": "", "query": ""},
+        count=900,
+        purpose="Rà soát danh sách",
+        requested_at=dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC),
+    ).pk
+
+
+def _target_subject_request(tree: Tree, relation: str) -> int:
+    """A data-subject request received on paper about a person of the node."""
+    from bvct.privacy.models import SubjectRequest, SubjectRequestKind  # noqa: PLC0415
+
+    node = node_for(tree, relation)
+    clerk = make_user(org_unit=node, roles=(RoleCode.CLERK,))
+    return SubjectRequest.objects.create(
+        person=make_person(org_unit=node),
+        org_unit=node,
+        kind=SubjectRequestKind.objects.get(code="access"),
+        channel="paper",
+        details="Xin bản sao",
+        received_on=dt.date(2026, 6, 1),
+        entered_by=clerk,
+        acknowledge_due_on=dt.date(2026, 6, 3),
+        due_on=dt.date(2026, 6, 16),
+        extension_days=15,
+        legal_basis="ví dụ",
+    ).pk
+
+
 TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
+    "export_request": _target_export_request,
+    "subject_request": _target_subject_request,
     "ruleset_version": _target_ruleset_version,
     "org_unit": _target_org,
     "user": _target_user,

@@ -78,7 +78,11 @@ def test_list_detail_export_and_diff_render(actors: Actors) -> None:
     assert "VÍ DỤ — Vị trí cơ mật" in listing.content.decode()
     assert 'data-testid="example-banner"' in detail.content.decode()
     assert "Chưa xác nhận" in detail.content.decode()
-    assert export["Content-Disposition"] == 'attachment; filename="vi-du-vi-tri-co-mat-v1.yaml"'
+    assert export["Content-Disposition"] == (
+        'attachment; filename="vi-du-vi-tri-co-mat-v1.yaml"; '
+        "filename*=UTF-8''vi-du-vi-tri-co-mat-v1.yaml"
+    )
+    assert AuditEvent.objects.filter(action="criteria.version.export").count() == 1
     assert (
         services.ruleset_import(actor=actors.admin, text=export.content.decode()).rules.count() == 5
     )

@@ -31,7 +31,7 @@ def test_ha_noi_approver_submits_the_six_month_report_and_the_centre_sees_it() -
             reverse("reports:periodic-export"), {"period": "half", "format": fmt}
         )
         assert download.status_code == 200
-        assert download["Content-Disposition"].endswith(f'.{fmt}"')
+        assert f'.{fmt}"; filename*=UTF-8' in download["Content-Disposition"]
     response = approver.post(reverse("reports:submit"), {"period": "half"})
     report = PeriodicReport.objects.get()
     assert response["Location"] == reverse("reports:detail", args=[report.pk])

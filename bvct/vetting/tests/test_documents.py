@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from bvct.access import policy
 from bvct.audit.models import AuditEvent
+from bvct.core import uploads
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.vetting import documents, storage, workflow
 from bvct.vetting.models import CaseDocument, ChecklistMark, WorkingSession
@@ -46,8 +47,8 @@ def _xlsx() -> bytes:
         ("đơn.pdf", lambda: PDF, "application/pdf"),
         ("ảnh.png", lambda: PNG, "image/png"),
         ("ảnh.JPG", lambda: JPEG, "image/jpeg"),
-        ("biên bản.docx", _docx, documents.DOCX.content_type),
-        ("bảng.xlsx", _xlsx, documents.XLSX.content_type),
+        ("biên bản.docx", _docx, uploads.DOCX.content_type),
+        ("bảng.xlsx", _xlsx, uploads.XLSX.content_type),
     ],
 )
 def test_allowed_uploads_are_stored_outside_public_paths(
