@@ -69,7 +69,7 @@ def _with_shared_shapes(response: dict[str, Any]) -> None:
 
 
 def add_shared_error_responses(
-    result: dict[str, Any], generator: Any, request: Any, public: bool
+    *, result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})

@@ -18,3 +18,11 @@ class LimitOffsetIn(serializers.Serializer[object]):
     offset = serializers.IntegerField(
         required=False, min_value=0, max_value=MAX_OFFSET, help_text="Rows to skip."
     )
+
+
+class ErrorOut(serializers.Serializer[object]):
+    """The project's error body: the message, and for a refused rule its code and field."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core.serializers import ErrorOut
 from bvct.vetting import documents, selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
@@ -26,7 +27,6 @@ from bvct.vetting.serializers import (
     CaseOut,
     CasePageOut,
     CaseTransitionIn,
-    ErrorOut,
     TimelinessIn,
     TimelinessOut,
 )
