@@ -21,3 +21,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]
+
+handler404 = "bvct.core.views.not_found"

@@ -5,9 +5,10 @@ from typing import Any
 from rest_framework import serializers
 
 from bvct.audit.forms import DATE_FORMATS
+from bvct.core.serializers import LimitOffsetIn
 
 
-class AuditEventFilterIn(serializers.Serializer[Any]):
+class AuditEventFilterIn(LimitOffsetIn):
     """Query parameters of the event list (the same filters as the page)."""
 
     date_from = serializers.DateField(
@@ -25,8 +26,6 @@ class AuditEventFilterIn(serializers.Serializer[Any]):
     org_unit = serializers.CharField(
         required=False, max_length=40, help_text="Unit code: the unit and the units below it."
     )
-    limit = serializers.IntegerField(required=False, min_value=1)
-    offset = serializers.IntegerField(required=False, min_value=0)
 
 
 class AuditEventOut(serializers.Serializer[Any]):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -44,11 +44,7 @@ def _units(actor: User, params: dict[str, Any]) -> Sequence[OrgUnit] | QuerySet[
 
 
 @extend_schema(
-    parameters=[
-        OrgUnitListIn,
-        OpenApiParameter("limit", int, description="Page size (default 50)."),
-        OpenApiParameter("offset", int, description="Rows to skip."),
-    ],
+    parameters=[OrgUnitListIn],
     responses=OrgUnitPageOut,
     operation_id="orgunit_list",
 )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from bvct.core.serializers import LimitOffsetIn
 from bvct.orgs.models import OrgUnit
 
 
-class OrgUnitListIn(serializers.Serializer[object]):
+class OrgUnitListIn(LimitOffsetIn):
     # DRF removes declared fields from the class, so `parent` does not shadow Field.parent
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, min_value=1, help_text="Only the direct children of this unit."

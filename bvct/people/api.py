@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from bvct.accounts.models import User
 from bvct.core.errors import AccessDenied, DomainError
+from bvct.core.serializers import ErrorOut
 from bvct.orgs.models import OrgUnit
 from bvct.people import selectors, services
 from bvct.people.identity import mask_cccd
@@ -86,7 +87,7 @@ def _detail(actor: User, person: Person) -> dict[str, Any]:
 @extend_schema(
     methods=["POST"],
     request=PersonCreateIn,
-    responses={201: PersonDetailOut, 400: PersonErrorOut, 403: PersonErrorOut, 409: DuplicatesOut},
+    responses={201: PersonDetailOut, 400: PersonErrorOut, 403: ErrorOut, 409: DuplicatesOut},
     operation_id="person_create",
 )
 @api_view(["GET", "POST"])
@@ -142,7 +143,7 @@ def _create(request: Request, actor: User) -> Response:
 @extend_schema(
     methods=["PATCH"],
     request=PersonUpdateIn,
-    responses={200: PersonDetailOut, 400: PersonErrorOut, 403: PersonErrorOut, 409: DuplicatesOut},
+    responses={200: PersonDetailOut, 400: PersonErrorOut, 403: ErrorOut, 409: DuplicatesOut},
     operation_id="person_update",
 )
 @api_view(["GET", "PATCH"])

@@ -27,6 +27,8 @@ from bvct.people.identity import duplicate_candidates
 from bvct.people.models import Person, RecordedIssue, Relative
 
 PAGE_SIZE = 25
+# No list has this many pages; a larger number would overflow the SQL OFFSET (a server error).
+MAX_PAGE = 1_000_000
 CCCD_LENGTH = 12
 
 
@@ -99,7 +101,7 @@ def _filtered_browse(actor: User, filters: PersonFilters) -> QuerySet[Person]:
 
 def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1) -> PersonPage:
     """The list page and the API list: browse (by name) or search (ranked), paginated."""
-    number = max(1, page)
+    number = min(max(1, page), MAX_PAGE)
     offset = (number - 1) * PAGE_SIZE
     if filters.query.strip() and filters.unit is None and not filters.sex:
         result = search_people(

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from bvct.people.identity import mask_cccd
 from bvct.people.models import DatePrecision, Person, RecordedIssue, Relative, Sex
+from bvct.people.selectors import MAX_PAGE
 
 
 class PersonListIn(serializers.Serializer[object]):
@@ -22,7 +23,7 @@ class PersonListIn(serializers.Serializer[object]):
     unit = serializers.CharField(
         required=False, max_length=40, help_text="Unit code: this unit and those below it."
     )
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=1)
 
 
 class PersonOut(serializers.Serializer[object]):

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core.serializers import ErrorOut
 from bvct.travel.models import TravelApplication
-from bvct.vetting.serializers import ErrorOut
 
 
 class DecisionOut(serializers.Serializer[object]):

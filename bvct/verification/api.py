@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bvct.accounts.models import User
+from bvct.core.serializers import ErrorOut
 from bvct.verification import selectors, tracking
 from bvct.verification.serializers import RequestDetailOut, RequestListIn, RequestOut
-from bvct.vetting.serializers import ErrorOut
 
 
 def _actor(request: Request) -> User:

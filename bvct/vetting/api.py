@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core.serializers import ErrorOut
 from bvct.vetting import documents, selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
 from bvct.vetting.serializers import (
@@ -26,7 +27,6 @@ from bvct.vetting.serializers import (
     CaseOut,
     CasePageOut,
     CaseTransitionIn,
-    ErrorOut,
     TimelinessIn,
     TimelinessOut,
 )
@@ -173,9 +173,13 @@ def case_document_list(request: Request, pk: int) -> Response:
     return Response(CaseDocumentOut(document).data, status=201)
 
 
+# a document is served with the type it was stored as: an allowed upload or a generated DOCX
+DOCUMENT_TYPES = sorted({kind.content_type for kind in documents.ALLOWED.values()})
+
+
 @extend_schema(
     responses={
-        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+        **{(200, media): OpenApiResponse(OpenApiTypes.BINARY) for media in DOCUMENT_TYPES},
         404: ErrorOut,
     },
     operation_id="case_document_download",

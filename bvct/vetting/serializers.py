@@ -92,12 +92,6 @@ class CaseTransitionIn(serializers.Serializer[object]):
     )
 
 
-class ErrorOut(serializers.Serializer[object]):
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-    field = serializers.CharField(required=False)
-
-
 class TimelinessIn(serializers.Serializer[object]):
     node = serializers.IntegerField(
         required=False, help_text="Org unit id (default: the caller's own unit)."

@@ -290,6 +290,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # the 400/401/403/404 answers every endpoint shares (bvct/core/openapi.py)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bvct.core.openapi.add_shared_error_responses",
+    ],
     # one name per choice set shared by several serializers (no drf_spectacular.W001)
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "bvct.vetting.models.Status",

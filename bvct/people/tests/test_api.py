@@ -158,3 +158,19 @@ def test_patch_refusals_change_nothing(tree, actors: Actors) -> None:
     assert reader.status_code == 403
     assert empty.status_code == 400
     assert bad_year.json()["errors"] == {"birth_date": ["Ngày sinh: không được ở tương lai."]}
+
+
+def test_a_page_past_any_list_is_refused_not_a_server_error(tree, actors: Actors, client) -> None:
+    # given a page number whose SQL offset would overflow (found by the API fuzzing)
+    make_person(org_unit=tree.commune_a1)
+    client.force_login(actors.clerk)
+    huge = "368934881474191034"
+    # when the API and the page are asked for it
+    api = client.get(reverse("api:person-list"), {"page": huge})
+    page = client.get(reverse("people:person-list"), {"page": huge})
+    search = client.get(reverse("people:person-list"), {"page": huge, "q": "Nguyễn"})
+    # then the API names the parameter and the pages show an empty page, never a server error
+    assert api.status_code == 400
+    assert list(api.json()) == ["page"]
+    assert page.status_code == 200
+    assert search.status_code == 200
