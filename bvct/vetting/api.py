@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from bvct.access import policy
 from bvct.accounts.models import User
+from bvct.core import uploads
 from bvct.core.serializers import ErrorOut
 from bvct.vetting import documents, selectors, services, timeliness
 from bvct.vetting.conclusions import ConclusionInput
@@ -174,7 +175,7 @@ def case_document_list(request: Request, pk: int) -> Response:
 
 
 # a document is served with the type it was stored as: an allowed upload or a generated DOCX
-DOCUMENT_TYPES = sorted({kind.content_type for kind in documents.ALLOWED.values()})
+DOCUMENT_TYPES = sorted({kind.content_type for kind in uploads.DOCUMENT_KINDS.values()})
 
 
 @extend_schema(
