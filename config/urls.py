@@ -17,6 +17,7 @@ urlpatterns = [
     path("travel/", include("bvct.travel.urls")),
     path("registers/", include("bvct.registers.urls")),
     path("reports/", include("bvct.reports.urls")),
+    path("exchange/", include("bvct.exchange.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -38,6 +38,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("My trips abroad"), "travel:mine"),
     (_("Secret registers"), "registers:index"),
     (_("Reports"), "reports:dashboard"),
+    (_("Exchange between sites"), "exchange:index"),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
     (_("Time limits"), "cases:limits"),
