@@ -76,7 +76,7 @@ def _key(shared: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(shared)
 
 
-def pack(  # noqa: PLR0913 (the fields of a manifest)
+def pack(
     *,
     bundle_id: str,
     sender: str,
@@ -130,8 +130,11 @@ def _truncated() -> BundleError:
 
 def _tampered(detail: str) -> BundleError:
     return BundleError(
-        _("The bundle was altered after it was signed (%(detail)s): do not use it; ask the "
-          "sending site for a new one.") % {"detail": detail},
+        _(
+            "The bundle was altered after it was signed (%(detail)s): do not use it; ask the "
+            "sending site for a new one."
+        )
+        % {"detail": detail},
         code="tampered",
     )
 

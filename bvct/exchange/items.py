@@ -309,8 +309,11 @@ def apply_reply(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> Veri
         raise Rejected(_("No request of this site was sent to that unit under this number."))
     if request.status == RS.WITHDRAWN:
         raise Rejected(
-            _("Request %(reference)s was withdrawn meanwhile (%(reason)s); the reply no longer "
-              "applies.") % {"reference": request.reference, "reason": request.withdrawn_reason}
+            _(
+                "Request %(reference)s was withdrawn meanwhile (%(reason)s); the reply no longer "
+                "applies."
+            )
+            % {"reference": request.reference, "reason": request.withdrawn_reason}
         )
     if request.status == RS.ANSWERED:
         raise Rejected(
@@ -343,8 +346,11 @@ def apply_transfer(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> R
     to_unit = _unit(data["to_unit"], served=served)
     if data["case"]["closed"]:
         raise Rejected(
-            _("Case #%(id)s was closed at the sending site before the transfer left; a closed "
-              "case is not transferred.") % {"id": data["case"]["id"]}
+            _(
+                "Case #%(id)s was closed at the sending site before the transfer left; a closed "
+                "case is not transferred."
+            )
+            % {"id": data["case"]["id"]}
         )
     return ReceivedTransfer.objects.create(
         peer=peer,
@@ -375,8 +381,8 @@ def apply_report(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> Per
         period=data["period"],
         year=data["year"],
         part=data["part"],
-        starts_on=_parse_day(data["starts_on"]),
-        ends_on=_parse_day(data["ends_on"]),
+        starts_on=dt.date.fromisoformat(data["starts_on"]),
+        ends_on=dt.date.fromisoformat(data["ends_on"]),
         version=data["version"],
         reference=data["reference"],
         data=data["data"],

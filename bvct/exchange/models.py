@@ -156,9 +156,7 @@ class AppliedItem(models.Model):
     applied_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["peer", "item_id"], name="applieditem_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["peer", "item_id"], name="applieditem_once")]
 
     def __str__(self) -> str:
         return self.item_id

@@ -27,12 +27,21 @@ def peers_with_queues(*, actor: User) -> list[dict[str, Any]]:
     site = services.local_site()
     if site is None:
         return []
-    peers = policy.peers_visible_to(actor).prefetch_related("served_units").annotate(
-        awaiting=Count("outbound", filter=Q(outbound__status=OutboundItem.Status.SENT)),
-        rejected=Count("outbound", filter=Q(outbound__status=OutboundItem.Status.REJECTED)),
+    peers = (
+        policy.peers_visible_to(actor)
+        .prefetch_related("served_units")
+        .annotate(
+            awaiting=Count("outbound", filter=Q(outbound__status=OutboundItem.Status.SENT)),
+            rejected=Count("outbound", filter=Q(outbound__status=OutboundItem.Status.REJECTED)),
+        )
     )
     return [
-        {"peer": p, "pending": len(services.pending_items(site, p)), "awaiting": p.awaiting, "rejected": p.rejected}
+        {
+            "peer": p,
+            "pending": len(services.pending_items(site, p)),
+            "awaiting": p.awaiting,
+            "rejected": p.rejected,
+        }
         for p in peers
     ]
 

@@ -158,7 +158,7 @@ def _identity_fields(data: Any) -> tuple[str, str, str, str, list[str]]:
             raise TypeError
     except (KeyError, TypeError, ValueError) as exc:
         raise DomainError(_("This file is not a BVCT site identity.")) from exc
-    return (*fields, serves)  # type: ignore[return-value]
+    return (*fields, serves)
 
 
 @transaction.atomic
@@ -169,8 +169,11 @@ def peer_pin(*, actor: User | None, data: Any, fingerprint: str) -> Peer:
     computed = keys.fingerprint(site_id, signing, encryption)
     if keys.normalise_fingerprint(fingerprint) != computed:
         raise DomainError(
-            _("The fingerprint does not match the identity file of %(site)s: do not pin it; "
-              "check the file and the number read over the phone.") % {"site": site_id},
+            _(
+                "The fingerprint does not match the identity file of %(site)s: do not pin it; "
+                "check the file and the number read over the phone."
+            )
+            % {"site": site_id},
             field="fingerprint",
         )
     site = local_site()
@@ -181,8 +184,11 @@ def peer_pin(*, actor: User | None, data: Any, fingerprint: str) -> Peer:
         if existing.fingerprint == computed:
             raise DomainError(_("Site %(site)s is already pinned.") % {"site": site_id})
         raise DomainError(
-            _("Site %(site)s is already pinned with other keys; a key change is not accepted "
-              "from a file.") % {"site": site_id}
+            _(
+                "Site %(site)s is already pinned with other keys; a key change is not accepted "
+                "from a file."
+            )
+            % {"site": site_id}
         )
     units = _units(serves)
     account = User.objects.create(
@@ -231,9 +237,11 @@ class Pending:
         return f"{site_id}/{self.kind}/{self.object_id}"
 
 
-def _settled(peer: Peer, kind: str) -> QuerySet[OutboundItem]:
+def _settled(peer: Peer, kind: str) -> QuerySet[OutboundItem, Any]:
     return OutboundItem.objects.filter(
-        peer=peer, kind=kind, status__in=[OutboundItem.Status.DELIVERED, OutboundItem.Status.REJECTED]
+        peer=peer,
+        kind=kind,
+        status__in=[OutboundItem.Status.DELIVERED, OutboundItem.Status.REJECTED],
     ).values("object_id")
 
 
@@ -273,12 +281,18 @@ def pending_items(site: LocalSite, peer: Peer) -> list[Pending]:
     for r in sets[ItemKind.REQUEST].select_related("addressee_unit").order_by("pk"):
         label = f"{r.reference} → {r.addressee_unit.name if r.addressee_unit else ''}"
         out.append(Pending(ItemKind.REQUEST, r.pk, label, r.classification))
-    for m in sets[ItemKind.REPLY].select_related("request").order_by("pk"):
-        out.append(Pending(ItemKind.REPLY, m.request_id, m.request.reference, m.request.classification))
-    for t in sets[ItemKind.TRANSFER].select_related("to_unit").order_by("pk"):
-        out.append(Pending(ItemKind.TRANSFER, t.pk, f"#{t.case_id} → {t.to_unit.name}", 0))
-    for p in sets[ItemKind.REPORT].order_by("pk"):
-        out.append(Pending(ItemKind.REPORT, p.pk, p.reference, p.clearance))
+    out += [
+        Pending(ItemKind.REPLY, m.request_id, m.request.reference, m.request.classification)
+        for m in sets[ItemKind.REPLY].select_related("request").order_by("pk")
+    ]
+    out += [
+        Pending(ItemKind.TRANSFER, t.pk, f"#{t.case_id} → {t.to_unit.name}", 0)
+        for t in sets[ItemKind.TRANSFER].select_related("to_unit").order_by("pk")
+    ]
+    out += [
+        Pending(ItemKind.REPORT, p.pk, p.reference, p.clearance)
+        for p in sets[ItemKind.REPORT].order_by("pk")
+    ]
     return out
 
 
@@ -286,7 +300,10 @@ def _build(kind: str, sets: dict[str, QuerySet[Any]]) -> list[tuple[int, dict[st
     qs = sets[kind]
     if kind == ItemKind.REQUEST:
         rows = qs.select_related(
-            "case__person__org_unit", "case__holding_unit", "requesting_unit", "addressee_unit",
+            "case__person__org_unit",
+            "case__holding_unit",
+            "requesting_unit",
+            "addressee_unit",
             "letter",
         ).prefetch_related("covers__relative")
         return [(r.pk, kinds.build_request(r)) for r in rows.order_by("pk")]
@@ -338,7 +355,9 @@ def _seal(
 
 def _check_operator(actor: User | None) -> None:
     if actor is not None and not policy.can_operate_exchange(actor):
-        raise AccessDenied(_("Only clerks and officers over every unit this site serves exchange bundles."))
+        raise AccessDenied(
+            _("Only clerks and officers over every unit this site serves exchange bundles.")
+        )
 
 
 @transaction.atomic
@@ -432,7 +451,9 @@ def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
 # --- import -----------------------------------------------------------------------------------
 
 
-def _refuse(actor: User | None, error: fmt.BundleError, data: bytes, sender: str = "") -> fmt.BundleError:
+def _refuse(
+    actor: User | None, error: fmt.BundleError, data: bytes, sender: str = ""
+) -> fmt.BundleError:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -458,8 +479,11 @@ def _open(actor: User | None, data: bytes) -> tuple[LocalSite, Peer, fmt.Opened]
         raise _refuse(
             actor,
             fmt.BundleError(
-                _("This bundle is addressed to site %(to)s, not to this site (%(us)s): hand it "
-                  "to %(to)s.") % {"to": header["recipient"], "us": site.site_id},
+                _(
+                    "This bundle is addressed to site %(to)s, not to this site (%(us)s): hand it "
+                    "to %(to)s."
+                )
+                % {"to": header["recipient"], "us": site.site_id},
                 code="wrong_recipient",
             ),
             data,
@@ -470,8 +494,10 @@ def _open(actor: User | None, data: bytes) -> tuple[LocalSite, Peer, fmt.Opened]
         raise _refuse(
             actor,
             fmt.BundleError(
-                _("The bundle comes from site %(site)s, whose keys are not pinned here: pin its "
-                  "identity first (`bvct site pin`), after comparing the fingerprint by phone.")
+                _(
+                    "The bundle comes from site %(site)s, whose keys are not pinned here: pin its "
+                    "identity first (`bvct site pin`), after comparing the fingerprint by phone."
+                )
                 % {"site": sender},
                 code="unknown_sender",
             ),
@@ -491,8 +517,10 @@ def _open(actor: User | None, data: bytes) -> tuple[LocalSite, Peer, fmt.Opened]
         raise _refuse(
             actor,
             fmt.BundleError(
-                _("The bundle was made on %(date)s, outside the accepted %(days)s days: it is "
-                  "stale; ask %(site)s for a new one.")
+                _(
+                    "The bundle was made on %(date)s, outside the accepted %(days)s days: it is "
+                    "stale; ask %(site)s for a new one."
+                )
                 % {
                     "date": f"{timezone.localtime(opened.created_at):%d/%m/%Y}",
                     "days": max_age().days,
@@ -508,8 +536,11 @@ def _open(actor: User | None, data: bytes) -> tuple[LocalSite, Peer, fmt.Opened]
         raise _refuse(
             actor,
             fmt.BundleError(
-                _("This bundle was already imported on %(date)s; importing it again changes "
-                  "nothing.") % {"date": f"{timezone.localtime(earlier.recorded_at):%d/%m/%Y %H:%M}"},
+                _(
+                    "This bundle was already imported on %(date)s; importing it again changes "
+                    "nothing."
+                )
+                % {"date": f"{timezone.localtime(earlier.recorded_at):%d/%m/%Y %H:%M}"},
                 code="replayed",
             ),
             data,
@@ -525,7 +556,9 @@ def bundle_import(*, actor: User | None, data: bytes) -> Bundle:
     if opened.kind == Bundle.Kind.RECEIPT:
         return _receipt_import(actor, peer, opened)
     if opened.kind != Bundle.Kind.ITEMS:
-        raise _refuse(actor, fmt.BundleError(_("This file is not a BVCT bundle."), code="not_a_bundle"), data)
+        raise _refuse(
+            actor, fmt.BundleError(_("This file is not a BVCT bundle."), code="not_a_bundle"), data
+        )
     return _items_import(actor, site, peer, opened)
 
 
@@ -533,7 +566,9 @@ class _RollBack(Exception):  # noqa: N818
     pass
 
 
-def _received(actor: User | None, peer: Peer, opened: fmt.Opened, status: str, outcomes: list[dict[str, Any]]) -> Bundle:
+def _received(
+    actor: User | None, peer: Peer, opened: fmt.Opened, status: str, outcomes: list[dict[str, Any]]
+) -> Bundle:
     return Bundle.objects.create(
         bundle_id=opened.bundle_id,
         direction=Bundle.Direction.IN,
@@ -550,21 +585,28 @@ def _received(actor: User | None, peer: Peer, opened: fmt.Opened, status: str, o
     )
 
 
-def _apply_all(peer: Peer, served: list[OrgUnit], bundle: Bundle, opened: fmt.Opened) -> list[dict[str, Any]]:
+def _apply_all(
+    peer: Peer, served: list[OrgUnit], bundle: Bundle, opened: fmt.Opened
+) -> list[dict[str, Any]]:
     outcomes: list[dict[str, Any]] = []
-    seen = set(
-        AppliedItem.objects.filter(peer=peer).values_list("item_id", flat=True)
-    )
+    seen = set(AppliedItem.objects.filter(peer=peer).values_list("item_id", flat=True))
     now = timezone.now()
     applied: list[AppliedItem] = []
     for item in opened.items:
-        entry = {"id": item["id"], "kind": item["kind"], "label": "", "classification": 0, "outcome": OUTCOME_APPLIED, "reason": ""}
+        entry = {
+            "id": item["id"],
+            "kind": item["kind"],
+            "label": "",
+            "classification": 0,
+            "outcome": OUTCOME_APPLIED,
+            "reason": "",
+        }
         outcomes.append(entry)
         if item["id"] in seen:
             entry["outcome"] = OUTCOME_DUPLICATE
             entry["reason"] = _("Already applied from an earlier bundle; nothing changed.")
             continue
-        applier = kinds.APPLIERS.get(item["kind"])  # type: ignore[call-overload]
+        applier = kinds.APPLIERS.get(item["kind"])
         try:
             if applier is None:
                 raise kinds.Rejected(_("Unknown kind of item: %(kind)s.") % {"kind": item["kind"]})
@@ -575,12 +617,18 @@ def _apply_all(peer: Peer, served: list[OrgUnit], bundle: Bundle, opened: fmt.Op
             continue
         except (KeyError, TypeError, ValueError) as exc:
             entry["outcome"] = OUTCOME_REJECTED
-            entry["reason"] = _("The item is malformed (%(error)s).") % {"error": type(exc).__name__}
+            entry["reason"] = _("The item is malformed (%(error)s).") % {
+                "error": type(exc).__name__
+            }
             continue
         entry["label"] = str(obj)
         entry["classification"] = int(item["payload"].get("classification", 0) or 0)
         seen.add(item["id"])
-        applied.append(AppliedItem(peer=peer, item_id=item["id"], kind=item["kind"], bundle=bundle, applied_at=now))
+        applied.append(
+            AppliedItem(
+                peer=peer, item_id=item["id"], kind=item["kind"], bundle=bundle, applied_at=now
+            )
+        )
     AppliedItem.objects.bulk_create(applied, batch_size=500)
     return outcomes
 
@@ -600,7 +648,11 @@ def _items_import(actor: User | None, site: LocalSite, peer: Peer, opened: fmt.O
                 actor=actor,
                 action="exchange.bundle.import",
                 target=bundle,
-                data={"from": peer.site_id, "items": _counts(opened.items), "status": bundle.status},
+                data={
+                    "from": peer.site_id,
+                    "items": _counts(opened.items),
+                    "status": bundle.status,
+                },
             )
             _receipt_create(actor, site, peer, bundle, outcomes)
             return bundle
@@ -630,12 +682,24 @@ def _items_import(actor: User | None, site: LocalSite, peer: Peer, opened: fmt.O
     return bundle
 
 
-def _receipt_create(actor: User | None, site: LocalSite, peer: Peer, answered: Bundle, outcomes: list[dict[str, Any]]) -> Bundle:
+def _receipt_create(
+    actor: User | None,
+    site: LocalSite,
+    peer: Peer,
+    answered: Bundle,
+    outcomes: list[dict[str, Any]],
+) -> Bundle:
     items = [
-        {"id": o["id"], "kind": "outcome", "payload": {"outcome": o["outcome"], "reason": o["reason"]}}
+        {
+            "id": o["id"],
+            "kind": "outcome",
+            "payload": {"outcome": o["outcome"], "reason": o["reason"]},
+        }
         for o in outcomes
     ]
-    bundle_id, now, data = _seal(site=site, peer=peer, kind="receipt", items=items, receipt_for=answered.bundle_id)
+    bundle_id, now, data = _seal(
+        site=site, peer=peer, kind="receipt", items=items, receipt_for=answered.bundle_id
+    )
     receipt = Bundle.objects.create(
         bundle_id=bundle_id,
         direction=Bundle.Direction.OUT,
@@ -671,7 +735,12 @@ def _outcome_counts(outcomes: list[dict[str, Any]]) -> dict[str, int]:
 def _receipt_import(actor: User | None, peer: Peer, opened: fmt.Opened) -> Bundle:
     sent = (
         Bundle.objects.select_for_update()
-        .filter(bundle_id=opened.receipt_for, direction=Bundle.Direction.OUT, kind=Bundle.Kind.ITEMS, peer=peer)
+        .filter(
+            bundle_id=opened.receipt_for,
+            direction=Bundle.Direction.OUT,
+            kind=Bundle.Kind.ITEMS,
+            peer=peer,
+        )
         .first()
     )
     if sent is None:
@@ -750,11 +819,17 @@ def transfer_create(*, actor: User, case: Case, to_unit: OrgUnit, reason: str) -
         raise DomainError(_("Reason: say why the file is transferred."), field="reason")
     site = require_site()
     if any(u.contains(to_unit) for u in site.served_units.all()):
-        raise DomainError(_("To: this unit is served by this site; no transfer is needed."), field="to_unit")
+        raise DomainError(
+            _("To: this unit is served by this site; no transfer is needed."), field="to_unit"
+        )
     if peer_for(to_unit) is None:
         raise DomainError(_("To: no pinned site serves this unit."), field="to_unit")
     transfer = CaseTransfer.objects.create(
-        case=case, to_unit=to_unit, reason=reason.strip(), created_by=actor, created_at=timezone.now()
+        case=case,
+        to_unit=to_unit,
+        reason=reason.strip(),
+        created_by=actor,
+        created_at=timezone.now(),
     )
     audit_record(
         actor=actor,

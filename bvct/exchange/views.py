@@ -40,7 +40,12 @@ def peer_queue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     peer = selectors.peer_get_for_actor(actor=request.user, pk=pk)
     site = services.require_site()
     lines = [
-        {"kind": p.kind, "label": p.label, "classification": p.classification, "id": p.item_id(site.site_id)}
+        {
+            "kind": p.kind,
+            "label": p.label,
+            "classification": p.classification,
+            "id": p.item_id(site.site_id),
+        }
         for p in services.pending_items(site, peer)
     ]
     shown, hidden = selectors.visible_lines(actor=request.user, lines=lines)
@@ -89,7 +94,9 @@ def bundle_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
         data={"sha256": bundle.sha256},
     )
     name = f"{bundle.kind}-{bundle.peer.site_id}-{bundle.created_at:%Y%m%d-%H%M}.bvct"
-    return FileResponse(iter([data]), as_attachment=True, filename=name, content_type="application/octet-stream")
+    return FileResponse(
+        iter([data]), as_attachment=True, filename=name, content_type="application/octet-stream"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,6 +113,9 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
-                messages.success(request, _("Bundle imported: %(status)s.") % {"status": bundle.get_status_display()})
+                messages.success(
+                    request,
+                    _("Bundle imported: %(status)s.") % {"status": bundle.get_status_display()},
+                )
                 return redirect("exchange:bundle-detail", pk=bundle.pk)
     return render(request, "exchange/upload.html", {"form": form, "operator": operator})

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +9,8 @@ from bvct.exchange.tests.support import make_schema
 
 
 @pytest.fixture(scope="session")
-def site_b_template(
-    tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any
-) -> Iterator[Path]:
+def site_b_template(tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any) -> Path:
     path = tmp_path_factory.mktemp("site-b-template") / "schema.sqlite3"
     with django_db_blocker.unblock():  # a file of its own, not the test database
         make_schema(path)
-    yield path
+    return path

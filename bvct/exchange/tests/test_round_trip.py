@@ -15,7 +15,7 @@ from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.exchange import services
 from bvct.exchange.bundle import BundleError
-from bvct.exchange.models import Bundle, OutboundItem
+from bvct.exchange.models import Bundle, OutboundItem, Peer
 from bvct.exchange.tests.support import dump_tree, new_site_b
 from bvct.verification import services as verification
 from bvct.verification.defaults import seed_default_reply_limits
@@ -54,6 +54,7 @@ services.reply_record(
 call_command("bundle", "export", "--to", "A", "--out", {reply!r})
 """
 
+
 def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
     tree: Tree, tmp_path: Path, site_b_template: Path
 ) -> None:
@@ -65,7 +66,9 @@ def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
         actor=officer,
         case=make_case(org_unit=tree.commune_a1),
         data=verification.RequestInput(
-            legal_basis="HD 06", purpose="thẩm tra lý lịch", questions="Lịch sử chính trị",
+            legal_basis="HD 06",
+            purpose="thẩm tra lý lịch",
+            questions="Lịch sử chính trị",
             addressee_unit=tree.commune_b1,
         ),
     )
@@ -85,7 +88,7 @@ def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
     )
     b_data = json.loads(b_identity.read_text())
     services.peer_pin(actor=operator, data=b_data, fingerprint=b_data["fingerprint"])
-    peer = services.Peer.objects.get(site_id="B")
+    peer = Peer.objects.get(site_id="B")
     assert [p.item_id("A") for p in services.pending_items(services.require_site(), peer)] == [
         f"A/request/{request.pk}"
     ]
@@ -115,9 +118,13 @@ def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
     assert sent.status == Bundle.Status.RECEIPTED
     assert [i["outcome"] for i in sent.items] == ["applied"]
     assert received.status == Bundle.Status.APPLIED
-    assert received.receipt.kind == Bundle.Kind.RECEIPT  # type: ignore[attr-defined]
+    assert received.receipt.kind == Bundle.Kind.RECEIPT
     # and every step is an audit event on A
-    actions = list(AuditEvent.objects.filter(action__startswith="exchange.").order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="exchange.")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == [
         "exchange.site.init",
         "exchange.peer.pin",

@@ -16,7 +16,7 @@ from bvct.audit.models import AuditEvent
 from bvct.core.errors import DomainError
 from bvct.exchange import services
 from bvct.exchange.bundle import BundleError
-from bvct.exchange.models import Bundle, CaseTransfer, OutboundItem, ReceivedTransfer
+from bvct.exchange.models import Bundle, CaseTransfer, OutboundItem, Peer, ReceivedTransfer
 from bvct.exchange.tests.factories import FakePeer, make_site
 from bvct.reports.models import PeriodicReport
 from bvct.verification import services as verification
@@ -31,10 +31,19 @@ def _report_item(n: int, *, to: str = "T-A", unit: str = "X-A1") -> dict[str, An
         "id": f"B/report/{n}",
         "kind": "report",
         "payload": {
-            "origin_id": n, "org_unit": unit, "submitted_to": to, "period": "half",
-            "year": 2026, "part": 1, "starts_on": "2026-01-01", "ends_on": "2026-06-30",
-            "version": n, "reference": f"Số 0{n}-BC/B", "data": {"sections": []},
-            "clearance": 0, "submitted_at": "2026-07-01T08:00:00+00:00",
+            "origin_id": n,
+            "org_unit": unit,
+            "submitted_to": to,
+            "period": "half",
+            "year": 2026,
+            "part": 1,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-06-30",
+            "version": n,
+            "reference": f"Số 0{n}-BC/B",
+            "data": {"sections": []},
+            "clearance": 0,
+            "submitted_at": "2026-07-01T08:00:00+00:00",
         },
     }
 
@@ -52,13 +61,16 @@ def test_a_report_bundle_applies_once_and_its_receipt_says_so(peer_b: FakePeer) 
     bundle = services.bundle_import(actor=None, data=peer_b.seal([_report_item(1)]))
     # then the report is there, submitted to Tỉnh A, authored by B's site account
     report = PeriodicReport.objects.get(reference="Số 01-BC/B")
+    assert report.submitted_to is not None
     assert report.submitted_to.code == "T-A"
     assert report.submitted_by.username == "site:B"
     assert bundle.status == Bundle.Status.APPLIED
     # and our receipt, readable by B only, says applied
-    receipt = peer_b.open(services.read_bundle_file(bundle.receipt))  # type: ignore[attr-defined]
+    receipt = peer_b.open(services.read_bundle_file(bundle.receipt))
     assert receipt.receipt_for == bundle.bundle_id
-    assert [(i["id"], i["payload"]["outcome"]) for i in receipt.items] == [("B/report/1", "applied")]
+    assert [(i["id"], i["payload"]["outcome"]) for i in receipt.items] == [
+        ("B/report/1", "applied")
+    ]
     # and the same item in a new bundle changes nothing
     again = services.bundle_import(actor=None, data=peer_b.seal([_report_item(1)]))
     assert [i["outcome"] for i in again.items] == ["duplicate"]
@@ -76,7 +88,7 @@ def test_one_bad_item_applies_nothing_and_the_receipt_says_why(peer_b: FakePeer)
     outcomes = [(i["outcome"], i["reason"]) for i in bundle.items]
     assert outcomes[0][0] == "held"
     assert outcomes[1] == ("rejected", "Đơn vị Tỉnh B (T-B) không thuộc trạm này.")
-    receipt = peer_b.open(services.read_bundle_file(bundle.receipt))  # type: ignore[attr-defined]
+    receipt = peer_b.open(services.read_bundle_file(bundle.receipt))
     assert [i["payload"]["outcome"] for i in receipt.items] == ["held", "rejected"]
     assert AuditEvent.objects.filter(action="exchange.item.reject").count() == 1
 
@@ -134,7 +146,7 @@ def test_a_fingerprint_that_does_not_match_is_not_pinned(tree: Tree) -> None:
     data = FakePeer("B", [tree.prov_b]).identity()
     with pytest.raises(DomainError, match="không khớp"):
         services.peer_pin(actor=None, data=data, fingerprint="00000 " * 8)
-    assert not services.Peer.objects.exists()
+    assert not Peer.objects.exists()
 
 
 def _sent_request(tree: Tree) -> VerificationRequest:
@@ -144,7 +156,10 @@ def _sent_request(tree: Tree) -> VerificationRequest:
         actor=officer,
         case=make_case(org_unit=tree.commune_a1),
         data=verification.RequestInput(
-            legal_basis="HD 06", purpose="thẩm tra", questions="Lịch sử", addressee_unit=tree.commune_b1
+            legal_basis="HD 06",
+            purpose="thẩm tra",
+            questions="Lịch sử",
+            addressee_unit=tree.commune_b1,
         ),
     )
 
@@ -154,16 +169,23 @@ def test_a_reply_to_a_withdrawn_request_is_rejected_and_the_receipt_marks_ours(
 ) -> None:
     # given our request went to B, and we withdrew it meanwhile
     request = _sent_request(tree)
-    peer = services.Peer.objects.get(site_id="B")
+    peer = Peer.objects.get(site_id="B")
     sent = services.bundle_export(actor=None, peer=peer)
     opened = peer_b.open(services.read_bundle_file(sent))
     assert [i["id"] for i in opened.items] == [f"A/request/{request.pk}"]
     verification.request_withdraw(actor=request.created_by, request=request, reason="Hủy")
     # when B's reply arrives
     reply = {
-        "id": "B/reply/7", "kind": "reply",
-        "payload": {"origin_id": request.pk, "outcome": "certified", "text": "", "reference": "Số 01-CV/B",
-                    "replied_on": timezone.localdate().isoformat(), "document": None},
+        "id": "B/reply/7",
+        "kind": "reply",
+        "payload": {
+            "origin_id": request.pk,
+            "outcome": "certified",
+            "text": "",
+            "reference": "Số 01-CV/B",
+            "replied_on": timezone.localdate().isoformat(),
+            "document": None,
+        },
     }
     bundle = services.bundle_import(actor=None, data=peer_b.seal([reply]))
     # then it is rejected with the reason, and the request stays withdrawn
@@ -173,23 +195,52 @@ def test_a_reply_to_a_withdrawn_request_is_rejected_and_the_receipt_marks_ours(
     assert request.status == VerificationRequest.Status.WITHDRAWN
     # and B's receipt for our bundle marks our request delivered
     receipt = peer_b.seal(
-        [{"id": f"A/request/{request.pk}", "kind": "outcome", "payload": {"outcome": "applied", "reason": ""}}],
-        kind="receipt", receipt_for=sent.bundle_id,
+        [
+            {
+                "id": f"A/request/{request.pk}",
+                "kind": "outcome",
+                "payload": {"outcome": "applied", "reason": ""},
+            }
+        ],
+        kind="receipt",
+        receipt_for=sent.bundle_id,
     )
     services.bundle_import(actor=None, data=receipt)
     assert OutboundItem.objects.get().status == OutboundItem.Status.DELIVERED
     assert services.pending_items(services.require_site(), peer) == []
 
 
-def test_a_transfer_of_a_case_closed_before_it_left_is_rejected(tree: Tree, peer_b: FakePeer) -> None:
+def test_a_transfer_of_a_case_closed_before_it_left_is_rejected(
+    tree: Tree, peer_b: FakePeer
+) -> None:
     # given B transfers to Xã A1 a case it closed before the bundle left
-    item = {
-        "id": "B/transfer/3", "kind": "transfer",
-        "payload": {"origin_id": 3, "to_unit": "X-A1", "reason": "chuyển sinh hoạt", "created_at": "2026-07-01T08:00:00+00:00",
-                    "case": {"id": 9, "type": "admission", "purpose": "", "status": "refused", "closed": True,
-                             "opened_at": "2026-05-01T08:00:00+00:00", "holding_unit": "X-B1", "history": [],
-                             "subject": {"full_name": "Lê Văn A", "birth_date": None, "birth_precision": "day",
-                                         "birth_year": 1990, "sex": "male", "unit": "X-B1"}}},
+    item: dict[str, Any] = {
+        "id": "B/transfer/3",
+        "kind": "transfer",
+        "payload": {
+            "origin_id": 3,
+            "to_unit": "X-A1",
+            "reason": "chuyển sinh hoạt",
+            "created_at": "2026-07-01T08:00:00+00:00",
+            "case": {
+                "id": 9,
+                "type": "admission",
+                "purpose": "",
+                "status": "refused",
+                "closed": True,
+                "opened_at": "2026-05-01T08:00:00+00:00",
+                "holding_unit": "X-B1",
+                "history": [],
+                "subject": {
+                    "full_name": "Lê Văn A",
+                    "birth_date": None,
+                    "birth_precision": "day",
+                    "birth_year": 1990,
+                    "sex": "male",
+                    "unit": "X-B1",
+                },
+            },
+        },
     }
     bundle = services.bundle_import(actor=None, data=peer_b.seal([item]))
     assert bundle.items[0]["outcome"] == "rejected"
@@ -198,7 +249,9 @@ def test_a_transfer_of_a_case_closed_before_it_left_is_rejected(tree: Tree, peer
     # and an open one is received
     item["id"], item["payload"]["origin_id"] = "B/transfer/4", 4
     item["payload"]["case"]["closed"] = False
-    assert services.bundle_import(actor=None, data=peer_b.seal([item])).status == Bundle.Status.APPLIED
+    assert (
+        services.bundle_import(actor=None, data=peer_b.seal([item])).status == Bundle.Status.APPLIED
+    )
     assert ReceivedTransfer.objects.get().to_unit == tree.commune_a1
 
 
@@ -207,8 +260,10 @@ def test_a_case_transfer_goes_in_the_next_bundle(tree: Tree, peer_b: FakePeer) -
     case = make_case(org_unit=tree.commune_a1)
     with pytest.raises(DomainError, match="Lý do"):
         services.transfer_create(actor=officer, case=case, to_unit=tree.commune_b1, reason=" ")
-    transfer = services.transfer_create(actor=officer, case=case, to_unit=tree.commune_b1, reason="Chuyển")
-    peer = services.Peer.objects.get(site_id="B")
+    transfer = services.transfer_create(
+        actor=officer, case=case, to_unit=tree.commune_b1, reason="Chuyển"
+    )
+    peer = Peer.objects.get(site_id="B")
     opened = peer_b.open(services.read_bundle_file(services.bundle_export(actor=None, peer=peer)))
     assert [(i["kind"], i["payload"]["to_unit"]) for i in opened.items] == [("transfer", "X-B1")]
     assert CaseTransfer.objects.get() == transfer

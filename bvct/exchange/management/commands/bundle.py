@@ -68,12 +68,14 @@ class Command(BaseCommand):
         if bundle.kind == Bundle.Kind.RECEIPT:
             self.stdout.write(f"receipt recorded for bundle {bundle.receipt_for}")
             return
-        receipt = bundle.receipt  # type: ignore[attr-defined]
+        receipt = bundle.receipt
         out = services.exchange_dir() / receipt.file_name
         if options["receipt_out"] is not None:
             shutil.copyfile(out, options["receipt_out"])
             out = options["receipt_out"]
-        self.stdout.write(f"{bundle.get_status_display()}: {bundle.item_count} items\nreceipt {out}")
+        self.stdout.write(
+            f"{bundle.get_status_display()}: {bundle.item_count} items\nreceipt {out}"
+        )
         for entry in bundle.items:
             if entry["outcome"] == services.OUTCOME_REJECTED:
                 self.stdout.write(f"  rejected {entry['id']}: {entry['reason']}")
