@@ -105,7 +105,7 @@ def main() -> None:
     started = time.perf_counter()
     received = services.bundle_import(actor=None, data=data)
     import_s = time.perf_counter() - started
-    print(f"items: {n}")
+    print(f"items: {n}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"export (query, build, sign, compress, encrypt, record): {export_s:.2f} s")
     print(f"  file {sent.size:,} bytes")
     print(f"seal by the peer (for the import): {seal_s:.2f} s, file {len(data):,} bytes")

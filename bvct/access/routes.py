@@ -366,6 +366,9 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "exchange:bundle-detail": RoutePolicy(
         roles=EXCHANGE_OPERATORS, target="bundle", relations=frozenset({"any"})
     ),
+    "exchange:case-transfer": RoutePolicy(
+        roles=frozenset({A.OFFICER, A.APPROVER}), target="case", methods=("GET", "POST")
+    ),
     "exchange:bundle-download": RoutePolicy(
         roles=EXCHANGE_OPERATORS, target="bundle", relations=frozenset({"any"})
     ),

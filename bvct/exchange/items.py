@@ -83,8 +83,21 @@ def _relative(relative: Relative) -> dict[str, Any]:
     }
 
 
-def _unit(code: str, *, served: list[OrgUnit] | None = None) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code).first()
+class Context:
+    """What every item of one import shares: the sender, our served units, the units looked up."""
+
+    def __init__(self, peer: Peer, served: list[OrgUnit]) -> None:
+        self.peer = peer
+        self.served = served
+        self._units: dict[str, OrgUnit | None] = {}
+
+    def unit(self, code: str, *, served: bool = False) -> OrgUnit:
+        if code not in self._units:
+            self._units[code] = OrgUnit.objects.filter(code=code).first()
+        return _unit(code, self._units[code], served=self.served if served else None)
+
+
+def _unit(code: str, unit: OrgUnit | None, *, served: list[OrgUnit] | None = None) -> OrgUnit:
     if unit is None:
         raise Rejected(_("Unit %(code)s is not in this site's tree.") % {"code": code})
     if served is not None:
@@ -205,7 +218,8 @@ def _store(case: Case, peer: Peer, kind: str, file: dict[str, str] | None, level
     )
 
 
-def _mirror_case(peer: Peer, data: dict[str, Any]) -> MirrorCase:
+def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
+    peer = ctx.peer
     mirror = MirrorCase.objects.filter(peer=peer, origin_id=data["id"]).first()
     if mirror is not None:
         return mirror
@@ -221,7 +235,7 @@ def _mirror_case(peer: Peer, data: dict[str, Any]) -> MirrorCase:
         birth_precision=subject["birth_precision"],
         birth_year=subject["birth_year"],
         sex=subject["sex"],
-        org_unit=_unit(subject["unit"]),
+        org_unit=ctx.unit(subject["unit"]),
         created_by=peer.account,
     )
     case = Case.objects.create(
@@ -229,7 +243,7 @@ def _mirror_case(peer: Peer, data: dict[str, Any]) -> MirrorCase:
         purpose=data["purpose"],
         person=person,
         status=Status.VERIFYING,
-        holding_unit=_unit(data["holding_unit"]),
+        holding_unit=ctx.unit(data["holding_unit"]),
         opened_by=peer.account,
         opened_at=timezone.now(),
     )
@@ -255,12 +269,13 @@ def _mirror_relative(mirror: MirrorCase, data: dict[str, Any]) -> Relative:
     return relative
 
 
-def apply_request(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> VerificationRequest:
-    addressee = _unit(data["addressee_unit"], served=served)
-    requesting = _unit(data["requesting_unit"])
+def apply_request(ctx: Context, data: dict[str, Any]) -> VerificationRequest:
+    peer = ctx.peer
+    addressee = ctx.unit(data["addressee_unit"], served=True)
+    requesting = ctx.unit(data["requesting_unit"])
     if MirrorRequest.objects.filter(peer=peer, origin_id=data["origin_id"]).exists():
         raise Rejected(_("This request was already received in an earlier bundle."))
-    mirror = _mirror_case(peer, data["case"])
+    mirror = _mirror_case(ctx, data["case"])
     request = VerificationRequest.objects.create(
         case=mirror.case,
         requesting_unit=requesting,
@@ -292,7 +307,8 @@ def apply_request(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> Ve
     return request
 
 
-def apply_reply(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> VerificationRequest:
+def apply_reply(ctx: Context, data: dict[str, Any]) -> VerificationRequest:
+    peer, served = ctx.peer, ctx.served
     request = (
         VerificationRequest.objects.select_for_update(of=("self",))
         .select_related("case", "requesting_unit", "addressee_unit")
@@ -342,8 +358,9 @@ def apply_reply(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> Veri
     return request
 
 
-def apply_transfer(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> ReceivedTransfer:
-    to_unit = _unit(data["to_unit"], served=served)
+def apply_transfer(ctx: Context, data: dict[str, Any]) -> ReceivedTransfer:
+    peer = ctx.peer
+    to_unit = ctx.unit(data["to_unit"], served=True)
     if data["case"]["closed"]:
         raise Rejected(
             _(
@@ -362,9 +379,10 @@ def apply_transfer(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> R
     )
 
 
-def apply_report(peer: Peer, served: list[OrgUnit], data: dict[str, Any]) -> PeriodicReport:
-    to_unit = _unit(data["submitted_to"], served=served)
-    unit = _unit(data["org_unit"])
+def apply_report(ctx: Context, data: dict[str, Any]) -> PeriodicReport:
+    peer = ctx.peer
+    to_unit = ctx.unit(data["submitted_to"], served=True)
+    unit = ctx.unit(data["org_unit"])
     if PeriodicReport.objects.filter(
         org_unit=unit,
         period=data["period"],

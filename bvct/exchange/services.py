@@ -591,6 +591,7 @@ def _apply_all(
     outcomes: list[dict[str, Any]] = []
     seen = set(AppliedItem.objects.filter(peer=peer).values_list("item_id", flat=True))
     now = timezone.now()
+    ctx = kinds.Context(peer, served)
     applied: list[AppliedItem] = []
     for item in opened.items:
         entry = {
@@ -610,8 +611,8 @@ def _apply_all(
         try:
             if applier is None:
                 raise kinds.Rejected(_("Unknown kind of item: %(kind)s.") % {"kind": item["kind"]})
-            with transaction.atomic():
-                obj = applier(peer, served, item["payload"])
+            # no savepoint per item: any rejection rolls the whole import back
+            obj = applier(ctx, item["payload"])
         except kinds.Rejected as exc:
             entry["outcome"], entry["reason"] = OUTCOME_REJECTED, exc.reason
             continue

@@ -10,4 +10,5 @@ urlpatterns = [
     path("peers/<int:pk>/export/", views.peer_export, name="peer-export"),
     path("bundles/<int:pk>/", views.bundle_detail, name="bundle-detail"),
     path("bundles/<int:pk>/download/", views.bundle_download, name="bundle-download"),
+    path("cases/<int:pk>/transfer/", views.case_transfer, name="case-transfer"),
 ]

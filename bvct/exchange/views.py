@@ -16,7 +16,9 @@ from bvct.audit.services import audit_record
 from bvct.core.errors import DomainError
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.exchange import selectors, services
-from bvct.exchange.forms import UploadForm
+from bvct.exchange.forms import TransferForm, UploadForm
+from bvct.orgs.models import OrgUnit
+from bvct.vetting.selectors import case_get_for_actor
 
 MAX_UPLOAD = 512 * 1024 * 1024
 
@@ -119,3 +121,29 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponseBase:
                 )
                 return redirect("exchange:bundle-detail", pk=bundle.pk)
     return render(request, "exchange/upload.html", {"form": form, "operator": operator})
+
+
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    """Hand a case's file to a unit another site serves (its subject moved there)."""
+    case = case_get_for_actor(actor=request.user, pk=pk)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["to_unit"].strip()
+        to_unit = OrgUnit.objects.filter(code__iexact=code).first()
+        if to_unit is None:
+            form.add_error("to_unit", _("To: no unit has the code %(code)s.") % {"code": code})
+        else:
+            try:
+                services.transfer_create(
+                    actor=request.user,
+                    case=case,
+                    to_unit=to_unit,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                form.add_error("to_unit" if exc.field == "to_unit" else None, exc.message)
+            else:
+                messages.success(request, _("Transfer queued: it goes in the next bundle."))
+                return redirect(case)
+    return render(request, "exchange/case_transfer.html", {"case": case, "form": form})

@@ -77,3 +77,22 @@ def test_a_clerk_below_the_served_root_does_not_handle_bundles(client: Client, t
     assert refused.status_code == 404
     assert not Bundle.objects.exists()
     assert "văn thư và chuyên viên" in client.get(reverse("exchange:index")).content.decode()
+
+
+def test_an_officer_queues_a_case_transfer_from_its_page(client: Client, tree: Tree) -> None:
+    from bvct.exchange.models import CaseTransfer  # noqa: PLC0415
+    from bvct.vetting.tests.factories import make_case  # noqa: PLC0415
+
+    make_site(tree.prov_a)
+    FakePeer("B", [tree.prov_b]).pin()
+    case = make_case(org_unit=tree.commune_a1)
+    client.force_login(make_user(org_unit=tree.commune_a1, roles=(RoleCode.OFFICER,)))
+    url = reverse("exchange:case-transfer", kwargs={"pk": case.pk})
+    assert client.get(url).status_code == 200
+    # a unit this site serves needs no transfer
+    local = client.post(url, {"to_unit": "X-A2", "reason": "Chuyển sinh hoạt"})
+    assert "không cần chuyển giao" in local.content.decode()
+    # a unit of site B is queued
+    done = client.post(url, {"to_unit": "x-b1", "reason": "Chuyển sinh hoạt"})
+    assert done["Location"] == case.get_absolute_url()
+    assert CaseTransfer.objects.get().to_unit == tree.commune_b1
