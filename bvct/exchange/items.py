@@ -91,10 +91,13 @@ class Context:
         self.served = served
         self._units: dict[str, OrgUnit | None] = {}
 
-    def unit(self, code: str, *, served: bool = False) -> OrgUnit:
+    def known(self, code: str) -> OrgUnit | None:
         if code not in self._units:
             self._units[code] = OrgUnit.objects.filter(code=code).first()
-        return _unit(code, self._units[code], served=self.served if served else None)
+        return self._units[code]
+
+    def unit(self, code: str, *, served: bool = False) -> OrgUnit:
+        return _unit(code, self.known(code), served=self.served if served else None)
 
 
 def _unit(code: str, unit: OrgUnit | None, *, served: list[OrgUnit] | None = None) -> OrgUnit:
@@ -225,6 +228,11 @@ def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
         return mirror
     subject = data["subject"]
     parts = split_name(subject["full_name"])
+    holding = ctx.unit(data["holding_unit"])
+    # the subject's own unit may be a chi bộ of the sending site's that the official tree here
+    # does not hold: the mirror then sits at the unit holding the file (out of our jurisdiction
+    # either way)
+    known = ctx.known(subject["unit"])
     person = Person.objects.create(
         full_name=parts.full_name,
         surname=parts.surname,
@@ -235,7 +243,7 @@ def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
         birth_precision=subject["birth_precision"],
         birth_year=subject["birth_year"],
         sex=subject["sex"],
-        org_unit=ctx.unit(subject["unit"]),
+        org_unit=known or holding,
         created_by=peer.account,
     )
     case = Case.objects.create(
@@ -243,7 +251,7 @@ def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
         purpose=data["purpose"],
         person=person,
         status=Status.VERIFYING,
-        holding_unit=ctx.unit(data["holding_unit"]),
+        holding_unit=holding,
         opened_by=peer.account,
         opened_at=timezone.now(),
     )

@@ -17,6 +17,8 @@ from bvct.exchange import services
 from bvct.exchange.bundle import BundleError
 from bvct.exchange.models import Bundle, OutboundItem, Peer
 from bvct.exchange.tests.support import dump_tree, new_site_b
+from bvct.orgs.tests.factories import make_child
+from bvct.people.tests.factories import make_person
 from bvct.verification import services as verification
 from bvct.verification.defaults import seed_default_reply_limits
 from bvct.verification.models import VerificationRequest
@@ -46,7 +48,7 @@ from bvct.verification.models import VerificationRequest
 call_command("bundle", "import", {bundle!r}, "--receipt-out", {receipt!r})
 request = VerificationRequest.objects.get(addressee_unit__code="X-B1")
 print("mirror", request.reference, request.status, request.case.person.full_name,
-      request.letter is not None)
+      request.letter is not None, request.case.person.org_unit.code)
 services.reply_record(
     actor=User.objects.get(username="b.officer"), request=request,
     data=services.ReplyInput(outcome="certified"),
@@ -58,20 +60,7 @@ call_command("bundle", "export", "--to", "A", "--out", {reply!r})
 def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
     tree: Tree, tmp_path: Path, site_b_template: Path
 ) -> None:
-    # given site A serving Tỉnh A with a request from a case at Xã A1 to Xã B1 (Tỉnh B)
-    seed_default_reply_limits()
-    officer = make_user(org_unit=tree.commune_a1, roles=(RoleCode.OFFICER,), clearance=3)
-    operator = make_user(org_unit=tree.prov_a, roles=(RoleCode.CLERK,))
-    request = verification.request_create(
-        actor=officer,
-        case=make_case(org_unit=tree.commune_a1),
-        data=verification.RequestInput(
-            legal_basis="HD 06",
-            purpose="thẩm tra lý lịch",
-            questions="Lịch sử chính trị",
-            addressee_unit=tree.commune_b1,
-        ),
-    )
+    # given site A serving Tỉnh A
     services.site_init(actor=None, site_id="A", name="Trạm A", serves=["T-A"])
     a_identity = tmp_path / "a.json"
     a_identity.write_text(json.dumps(services.identity()))
@@ -85,6 +74,22 @@ def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
             a_identity=str(a_identity),
             a_fingerprint=services.fingerprint(),
         )
+    )
+    # and a request from a case held at Xã A1 to Xã B1 (Tỉnh B)
+    seed_default_reply_limits()
+    officer = make_user(org_unit=tree.commune_a1, roles=(RoleCode.OFFICER,), clearance=3)
+    operator = make_user(org_unit=tree.prov_a, roles=(RoleCode.CLERK,))
+    # (about a person of a chi bộ created after B copied the tree: B mirrors them at the ward)
+    cell = make_child(tree.commune_a1, name="Chi bộ mới", code="B-NEW", kind="branch")
+    request = verification.request_create(
+        actor=officer,
+        case=make_case(person=make_person(org_unit=cell), holding_unit=tree.commune_a1),
+        data=verification.RequestInput(
+            legal_basis="HD 06",
+            purpose="thẩm tra lý lịch",
+            questions="Lịch sử chính trị",
+            addressee_unit=tree.commune_b1,
+        ),
     )
     b_data = json.loads(b_identity.read_text())
     services.peer_pin(actor=operator, data=b_data, fingerprint=b_data["fingerprint"])
@@ -104,7 +109,7 @@ def test_an_admission_request_and_its_reply_travel_by_bundle_files_alone(
     services.bundle_import(actor=operator, data=(tmp_path / "receipt-1.bvct").read_bytes())
     received = services.bundle_import(actor=operator, data=(tmp_path / "reply.bvct").read_bytes())
     # then B held a mirror of the request, with its letter, and answered it in its inbox
-    assert f"mirror {request.reference} sent {request.case.person.full_name} True" in out
+    assert f"mirror {request.reference} sent {request.case.person.full_name} True X-A1" in out
     # and on A the request is answered with B's numbered certification letter
     request.refresh_from_db()
     assert request.status == VerificationRequest.Status.ANSWERED
