@@ -20,7 +20,7 @@ from bvct.exchange.forms import TransferForm, UploadForm
 from bvct.orgs.models import OrgUnit
 from bvct.vetting.selectors import case_get_for_actor
 
-MAX_UPLOAD = 512 * 1024 * 1024
+MAX_UPLOAD = 64 * 1024 * 1024  # a 10,000-item bundle is about 0.6 MB
 
 
 @require_GET
