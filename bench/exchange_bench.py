@@ -35,15 +35,16 @@ from bvct.exchange import services  # noqa: E402
 from bvct.exchange.models import LocalSite, Peer  # noqa: E402
 from bvct.exchange.tests.factories import FakePeer  # noqa: E402
 from bvct.orgs.models import OrgUnit  # noqa: E402
+from bvct.orgs.tests.factories import make_child, make_root  # noqa: E402
 from bvct.reports.models import PeriodicReport  # noqa: E402
 
 
 def tree() -> tuple[OrgUnit, OrgUnit, OrgUnit]:
     root = OrgUnit.objects.filter(code="BENCH-TW").first()
     if root is None:
-        root = OrgUnit.add_root(code="BENCH-TW", name="Trung ương (bench)", kind="central")
-        root.add_child(code="BENCH-A", name="Tỉnh A (bench)", kind="province")
-        root.add_child(code="BENCH-B", name="Tỉnh B (bench)", kind="province")
+        root = make_root(code="BENCH-TW", name="Trung ương (bench)")
+        make_child(root, code="BENCH-A", name="Tỉnh A (bench)", kind="province")
+        make_child(root, code="BENCH-B", name="Tỉnh B (bench)", kind="province")
     return root, OrgUnit.objects.get(code="BENCH-A"), OrgUnit.objects.get(code="BENCH-B")
 
 
