@@ -18,6 +18,7 @@ urlpatterns = [
     path("registers/", include("bvct.registers.urls")),
     path("reports/", include("bvct.reports.urls")),
     path("privacy/", include("bvct.privacy.urls")),
+    path("exchange/", include("bvct.exchange.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bvct.audit.models import AuditEvent
     from bvct.criteria.models import RuleSet, RuleSetVersion
     from bvct.declarations.models import Declaration
+    from bvct.exchange.models import Bundle, Peer
     from bvct.inspections.models import Inspection, InspectionPlan
     from bvct.intake.models import ImportJob
     from bvct.people.models import Person, RecordedIssue
@@ -794,3 +795,45 @@ def subject_requests_for_member(actor: User) -> QuerySet[SubjectRequest]:
     if person is None:
         return SubjectRequest.objects.none()
     return SubjectRequest.objects.filter(person=person)
+
+
+# --- exchange between sites (bvct.exchange, issue 13) ----------------------------------------
+# Bundles carry the items of every unit this site serves, so they are handled by clerks and
+# officers (văn thư, chuyên viên) whose subtree holds every served unit — in practice those of
+# the site's served root. Lists show metadata only (kind, reference, level); an item's level
+# bounds who sees its line; the bundle content itself stays encrypted to the peer.
+
+EXCHANGE_ROLES = frozenset({RoleCode.CLERK, RoleCode.OFFICER})
+
+
+def can_operate_exchange(actor: User) -> bool:
+    from bvct.exchange.models import LocalSite  # noqa: PLC0415 (exchange imports access)
+
+    if not (is_staff_user(actor) and actor.has_role(*EXCHANGE_ROLES)):
+        return False
+    site = LocalSite.objects.prefetch_related("served_units").first()
+    if site is None:
+        return False
+    served = list(site.served_units.all())
+    return bool(served) and all(in_jurisdiction(actor, unit) for unit in served)
+
+
+def bundles_visible_to(actor: User) -> QuerySet[Bundle]:
+    from bvct.exchange.models import Bundle  # noqa: PLC0415 (exchange imports access)
+
+    if not can_operate_exchange(actor):
+        return Bundle.objects.none()
+    return Bundle.objects.all()
+
+
+def peers_visible_to(actor: User) -> QuerySet[Peer]:
+    from bvct.exchange.models import Peer  # noqa: PLC0415 (exchange imports access)
+
+    if not can_operate_exchange(actor):
+        return Peer.objects.none()
+    return Peer.objects.all()
+
+
+def can_transfer_case(actor: User, case: Case) -> bool:
+    """Hand a case's file to another site: officers and approvers who work the case."""
+    return can_work_case(actor, case) and actor.has_role(RoleCode.OFFICER, RoleCode.APPROVER)

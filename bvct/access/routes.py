@@ -53,6 +53,7 @@ OWN_UNIT = frozenset({"same"})  # registers are written only by the unit's own r
 DOSSIER_KEEPERS = frozenset({A.CLERK, A.OFFICER})  # who enters and edits dossiers
 CASE_WORKERS = frozenset({A.CLERK, A.OFFICER, A.APPROVER})  # who move cases (not inspectors)
 EXPORT_REQUESTERS = frozenset({A.CLERK, A.OFFICER})  # who export people (and ask for large ones)
+EXCHANGE_OPERATORS = frozenset({A.CLERK, A.OFFICER})  # who carry bundles between sites
 
 ROUTE_POLICY: dict[str, RoutePolicy] = {
     # core
@@ -382,6 +383,29 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "privacy:my-requests": RoutePolicy(roles=MEMBER, methods=("GET", "POST")),
     "privacy:my-request": RoutePolicy(
         roles=MEMBER, target="subject_request", relations=frozenset()
+    ),
+    # exchange between sites (bvct.exchange, issue 13): clerks and officers; the object check
+    # (`policy.can_operate_exchange`: their subtree holds every unit the site serves) is
+    # site-wide, so peers and bundles have no relation to the user's node ("any")
+    "exchange:index": RoutePolicy(roles=EXCHANGE_OPERATORS),
+    "exchange:bundle-upload": RoutePolicy(roles=EXCHANGE_OPERATORS, methods=("GET", "POST")),
+    "exchange:peer-queue": RoutePolicy(
+        roles=EXCHANGE_OPERATORS, target="exchange_peer", relations=frozenset({"any"})
+    ),
+    "exchange:peer-export": RoutePolicy(
+        roles=EXCHANGE_OPERATORS,
+        target="exchange_peer",
+        relations=frozenset({"any"}),
+        methods=("POST",),
+    ),
+    "exchange:bundle-detail": RoutePolicy(
+        roles=EXCHANGE_OPERATORS, target="bundle", relations=frozenset({"any"})
+    ),
+    "exchange:case-transfer": RoutePolicy(
+        roles=frozenset({A.OFFICER, A.APPROVER}), target="case", methods=("GET", "POST")
+    ),
+    "exchange:bundle-download": RoutePolicy(
+        roles=EXCHANGE_OPERATORS, target="bundle", relations=frozenset({"any"})
     ),
     # people API (bvct.people, P-PEOPLE): POST/PATCH are checked per object by the services
     "api:person-list": RoutePolicy(roles=DOSSIER_ROLES, methods=("GET", "POST")),

@@ -48,6 +48,7 @@ _AREAS: list[tuple[Promise, str | None]] = [
     (_("Large exports"), "privacy:export-list"),
     (_("Data-subject requests"), "privacy:subject-list"),
     (_("My data requests"), "privacy:my-requests"),
+    (_("Exchange between sites"), "exchange:index"),
     (_("Criteria"), "criteria:ruleset-list"),
     (_("Calendar"), "workdays:calendar"),
     (_("Time limits"), "cases:limits"),

@@ -39,6 +39,10 @@ AUDIT_SIGNING_KEY_FILE = Path(
     env_str("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing-key.pem"))
 )
 SITE_NAME = env_str("BVCT_SITE_NAME", "BVCT")
+# Exchange between sites (docs/exchange.md): where this site's private keys live (default
+# <BVCT_VAR_DIR>/site-keys) and how old a bundle may be when it is imported.
+BVCT_SITE_KEY_DIR = env_str("BVCT_SITE_KEY_DIR", "")
+BVCT_BUNDLE_MAX_AGE_DAYS = env_int("BVCT_BUNDLE_MAX_AGE_DAYS", 30)
 
 
 def _refuse_unsafe_production() -> None:
@@ -94,6 +98,7 @@ INSTALLED_APPS = [
     "bvct.registers",
     "bvct.reports",
     "bvct.privacy",
+    "bvct.exchange",
 ]
 
 MIDDLEWARE = [

@@ -321,9 +321,35 @@ def _target_subject_request(tree: Tree, relation: str) -> int:
     ).pk
 
 
+def _target_exchange_peer(tree: Tree, relation: str) -> int:
+    """A pinned peer serving Tỉnh B, of a site that serves Xã A1 (so the matrix actors of Xã A1
+    with the role operate it; the check is site-wide: relation "any")."""
+    from bvct.exchange.models import Peer  # noqa: PLC0415
+    from bvct.exchange.tests.factories import FakePeer, make_site  # noqa: PLC0415
+
+    make_site(tree.commune_a1)
+    peer = Peer.objects.filter(site_id="B").first()
+    return (peer or FakePeer("B", [tree.prov_b]).pin()).pk
+
+
+def _target_bundle(tree: Tree, relation: str) -> int:
+    """A bundle made for that peer, carrying one verification request."""
+    from bvct.exchange.models import Peer  # noqa: PLC0415
+    from bvct.exchange.services import bundle_export  # noqa: PLC0415
+
+    peer = Peer.objects.get(pk=_target_exchange_peer(tree, relation))
+    _target_verification_request(tree, "same")
+    from bvct.verification.models import VerificationRequest  # noqa: PLC0415
+
+    VerificationRequest.objects.update(status="sent")
+    return bundle_export(actor=None, peer=peer).pk
+
+
 TARGET_BUILDERS: dict[str, Callable[[Tree, str], int]] = {
     "export_request": _target_export_request,
     "subject_request": _target_subject_request,
+    "exchange_peer": _target_exchange_peer,
+    "bundle": _target_bundle,
     "ruleset_version": _target_ruleset_version,
     "org_unit": _target_org,
     "user": _target_user,
