@@ -1,0 +1,157 @@
+"""Audit-chain verification benchmark: N chained events, then `verify_chain()` timed.
+
+    createdb -h 127.0.0.1 -U postgres bvct_load_audit
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bvct_load_audit \\
+        .venv/bin/python bench/audit_bench.py --events 3000000
+    BVCT_SQLITE_PATH=var/bench/audit.sqlite3 .venv/bin/python bench/audit_bench.py --events 1000000
+
+Loading: events shaped like the application's (case transitions, person updates, searches: a
+`{"old": …, "new": …}` summary or ids, an actor, a unit, a request id, an IPv4 address), hashed
+and linked by `bvct.audit.chain` exactly as `audit_record` does, and written with COPY
+(PostgreSQL) or executemany (SQLite) — `audit_record` itself takes the chain lock per event and
+would take hours for millions. Re-running with the same `--events` reuses the loaded chain.
+
+Timing: `bvct.audit.verify.verify_chain()` — what `bvct audit verify` and the auditors' verify
+page run — `--runs` times; it prints events/s (best and median), the result line, and the load
+average. Target ≥ 500,000 events/s. A benchmark, never part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from bvct.accounts.models import User  # noqa: E402
+from bvct.audit.chain import GENESIS_HASH, canonical_row, chain_hash  # noqa: E402
+from bvct.audit.models import AuditEvent  # noqa: E402
+from bvct.audit.verify import verify_chain  # noqa: E402
+from bvct.orgs.loader import load_official_units  # noqa: E402
+from bvct.orgs.models import OrgUnit  # noqa: E402
+
+BATCH = 20_000
+STATUSES = ("open", "verifying", "resolved", "admitted", "concluded")
+
+
+def event_values(seq: int, base: dt.datetime, actors: list[int], units: list[int]) -> dict:
+    kind = seq % 4
+    if kind == 0:
+        action, target_type = "vetting.case.transition", "vetting.case"
+        data: object = {
+            "transition": seq,
+            "old": {"status": STATUSES[seq % 5]},
+            "new": {"status": STATUSES[(seq + 1) % 5]},
+        }
+    elif kind == 1:
+        action, target_type = "people.person.update", "people.person"
+        data = {"old": {"residence_text": "•••"}, "new": {"residence_text": "•••"}}
+    elif kind == 2:  # noqa: PLR2004
+        action, target_type = "people.person.view", "people.person"
+        data = {}
+    else:
+        action, target_type = "namesearch.search", ""
+        data = {"kind": "name", "results": seq % 37, "scope": units[seq % len(units)]}
+    return {
+        "seq": seq,
+        "occurred_at": base + dt.timedelta(microseconds=seq * 1137),
+        "actor_id": actors[seq % len(actors)],
+        "action": action,
+        "target_type": target_type,
+        "target_id": "" if not target_type else str(seq // 3),
+        "org_unit_id": units[seq % len(units)],
+        "request_id": f"{seq * 2654435761 % (1 << 64):016x}",
+        "ip": f"10.{seq % 3}.{seq % 7}.{seq % 11 + 1}",  # 231 workstations
+        "data": data,
+    }
+
+
+def load(count: int) -> float:
+    if not OrgUnit.objects.exists():
+        load_official_units()
+    units = list(OrgUnit.objects.order_by("pk").values_list("pk", flat=True)[:500])
+    actor, _ = User.objects.get_or_create(username="bench.audit", defaults={"full_name": "bench"})
+    actors = [actor.pk]
+    with connection.cursor() as cursor:
+        # TRUNCATE: the append-only trigger refuses DELETE (a bench database, never a real one)
+        verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+        cursor.execute(f"{verb} {AuditEvent._meta.db_table}")
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    columns = [
+        "seq", "occurred_at", "actor_id", "action", "target_type", "target_id",
+        "org_unit_id", "request_id", "ip", "data", "prev_hash", "hash",
+    ]
+    started = time.perf_counter()
+    prev = GENESIS_HASH
+    for first in range(1, count + 1, BATCH):
+        rows = []
+        for seq in range(first, min(first + BATCH, count + 1)):
+            values = event_values(seq, base, actors, units)
+            digest = chain_hash(prev, canonical_row(**values))
+            stored = {**values, "data": json.dumps(values["data"], ensure_ascii=False)}
+            rows.append([*(stored[c] for c in columns[:10]), prev, digest])
+            prev = digest
+        write(columns, rows)
+        if (first // BATCH) % 25 == 0:
+            print(f"  {first + len(rows) - 1:,} events written", flush=True)
+    return time.perf_counter() - started
+
+
+def write(columns: list[str], rows: list[list[object]]) -> None:
+    table = AuditEvent._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=3_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}; load average {os.getloadavg()}", flush=True)
+    call_command("migrate", verbosity=0)
+    if AuditEvent.objects.count() != args.events:
+        seconds = load(args.events)
+        print(f"loaded {args.events:,} events in {seconds:.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    rates = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = verify_chain()
+        seconds = time.perf_counter() - started
+        rates.append(result.checked / seconds)
+        print(f"verify: {result.line()[:60]}… in {seconds:.2f} s = {rates[-1]:,.0f} events/s")
+    print(
+        f"events {args.events:,}: best {max(rates):,.0f} events/s, median "
+        f"{statistics.median(rates):,.0f} events/s; load average {os.getloadavg()}; "
+        f"{os.cpu_count()} CPUs"
+    )
+
+
+if __name__ == "__main__":
+    main()
