@@ -32,8 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import search_bench  # django.setup() happens there  # noqa: I001
 import rollup_bench
+import search_bench  # django.setup() happens there
 
 from bvct.people.models import Person
 from bvct.people.selectors import PersonFilters, person_list_for_actor

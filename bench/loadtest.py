@@ -1,4 +1,4 @@
-"""Load test driver: gunicorn + PostgreSQL on loopback, Locust headless, everything stopped at the end.
+"""Load test driver: gunicorn + PostgreSQL on loopback, Locust headless, all stopped at the end.
 
     .venv/bin/pip install -e '.[bench]'          # locust and gunicorn (make loadtest does it)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bvct_load_bench \\
@@ -67,25 +67,51 @@ def loadavg() -> str:
 # --- 1. setup -------------------------------------------------------------------------------
 
 
-def setup(cases_per_pair: int, seed: int) -> dict[str, Any]:
+def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ["SECRET_KEY"] = secret_key()  # the server's: sessions are signed with it
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
-    from django.conf import settings  # noqa: PLC0415
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
-    from django.contrib.sessions.backends.db import SessionStore  # noqa: PLC0415
-    from django.db import transaction  # noqa: PLC0415
 
-    from bvct.access import policy  # noqa: PLC0415
-    from bvct.accounts.models import Role, RoleCode, User  # noqa: PLC0415
-    from bvct.accounts.sessions import session_start  # noqa: PLC0415
-    from bvct.orgs.models import OrgUnit  # noqa: PLC0415
-    from bvct.people.models import Person  # noqa: PLC0415
-    from bvct.vetting import services, workflow  # noqa: PLC0415
-    from bvct.vetting.models import Case, Status  # noqa: PLC0415
+
+def session_for(username: str) -> str:
+    """A logged-in session as `django.contrib.auth.login` and our `user_logged_in` handler leave
+    it (new each run: a session idle for 15 minutes ends). With two-factor login (django-otp)
+    the session must also carry the verified device:
+    `session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id`."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bvct.accounts.models import User
+    from bvct.accounts.sessions import session_start
+
+    class _Request:  # what session_start needs of a request
+        def __init__(self, session: SessionStore) -> None:
+            self.session = session
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session_start(_Request(session), user)  # type: ignore[arg-type]
+    session.create()
+    assert session.session_key is not None  # noqa: S101
+    return session.session_key
+
+
+def setup(cases_per_pair: int, seed: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.db import transaction
+
+    from bvct.access import policy
+    from bvct.accounts.models import Role, RoleCode, User
+    from bvct.orgs.models import OrgUnit
+    from bvct.people.models import Person
+    from bvct.vetting import services, workflow
+    from bvct.vetting.models import Case, Status
 
     rng = random.Random(seed)
 
@@ -101,23 +127,6 @@ def setup(cases_per_pair: int, seed: int) -> dict[str, Any]:
         )
         user.roles.set([Role.objects.get(code=role)])
         return User.objects.get(pk=user.pk)
-
-    class _Request:  # what session_start needs of a request
-        def __init__(self, session: SessionStore) -> None:
-            self.session = session
-
-    def session_for(user: User) -> str:
-        """A logged-in session as `django.contrib.auth.login` + our `user_logged_in` handler
-        leave it. With two-factor login (django-otp) the session must also carry the verified
-        device: `session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id`."""
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session_start(_Request(session), user)  # type: ignore[arg-type]
-        session.create()
-        assert session.session_key is not None  # noqa: S101
-        return session.session_key
 
     root = OrgUnit.objects.get(code="TW")
     provinces = list(OrgUnit.objects.filter(depth=root.depth + 1, kind="province").order_by("code"))
@@ -136,7 +145,7 @@ def setup(cases_per_pair: int, seed: int) -> dict[str, Any]:
             {
                 "kind": "reader",
                 "username": user.username,
-                "session": session_for(user),
+                "session": session_for(user.username),
                 "people": ids,
                 "cases": cases,
                 "queries": queries,
@@ -169,7 +178,9 @@ def setup(cases_per_pair: int, seed: int) -> dict[str, Any]:
         verifying = cases.filter(status=Status.VERIFYING).count()
         log(f"pair {i} at {unit.code}: {cases.count()} cases ({verifying} verifying)")
         for user, kind in ((officer, "officer"), (approver, "approver")):
-            users.append({"kind": kind, "username": user.username, "session": session_for(user)})
+            users.append(
+                {"kind": kind, "username": user.username, "session": session_for(user.username)}
+            )
     return {
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -212,8 +223,8 @@ def secret_key() -> str:
 def server_env() -> dict[str, str]:
     key_file = OUT / "audit-signing-key.pem"
     if not key_file.exists():
-        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import (  # noqa: PLC0415
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import (
             Ed25519PrivateKey,
         )
 
@@ -261,7 +272,7 @@ def warm_up(port: int, concurrency: int) -> None:
     paths += [f"/people/?q={urllib.parse.quote(q)}" for q in reader["queries"][:3]]
 
     def fetch(path: str) -> None:
-        request = urllib.request.Request(  # noqa: S310 (loopback)
+        request = urllib.request.Request(
             f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie}
         )
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
@@ -280,7 +291,7 @@ def sample_load(stop: threading.Event, samples: list[tuple[float, str]]) -> None
 
 def run(args: argparse.Namespace) -> int:
     env = server_env()
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [str(BIN / "bvct"), "collectstatic", "--noinput", "--verbosity", "0"], check=True, env=env
     )
     port = free_port()
@@ -309,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
     ]
     load: dict[str, Any] = {"before": loadavg()}
     log(f"load average before: {load['before']}; gunicorn on 127.0.0.1:{port}")
-    server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
+    server = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)
     samples: list[tuple[float, str]] = []
     stop = threading.Event()
     try:
@@ -336,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
             "--stop-timeout",
             "10",
         ]
-        code = subprocess.run(  # noqa: S603
+        code = subprocess.run(
             locust, env={**os.environ, "BVCT_LOADTEST_USERS": str(OUT / "users.json")}, check=False
         ).returncode
     finally:
@@ -398,11 +409,16 @@ def main() -> None:
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("set DATABASE_URL to the PostgreSQL bench database (bench/loadtest_data.py)")
     OUT.mkdir(parents=True, exist_ok=True)
-    if not args.skip_setup:
-        started = time.perf_counter()
+    django_setup()
+    started = time.perf_counter()
+    if args.skip_setup:  # the same users and samples, new sessions
+        data = json.loads((OUT / "users.json").read_text())
+        for user in data["users"]:
+            user["session"] = session_for(user["username"])
+    else:
         data = setup(args.cases_per_pair, args.seed)
-        (OUT / "users.json").write_text(json.dumps(data, ensure_ascii=False))
-        log(f"setup: {len(data['users'])} users in {time.perf_counter() - started:.0f} s")
+    (OUT / "users.json").write_text(json.dumps(data, ensure_ascii=False))
+    log(f"setup: {len(data['users'])} users in {time.perf_counter() - started:.0f} s")
     if args.setup_only:
         return
     sys.exit(run(args))

@@ -33,13 +33,13 @@ import sys
 import time
 from collections import Counter
 
-import rollup_bench  # django.setup() happens there  # noqa: I001
-
+import rollup_bench  # django.setup() happens there
+from django.core.management import call_command
 from django.db import connection, transaction
 from gen_people import FEMALE_GIVEN, FEMALE_MIDDLE, MALE_GIVEN, MALE_MIDDLE, SURNAMES, Table, zipf
 from orgs_bench import grow
 
-from bvct.namesearch.index import _ensure_names, index_rows, PersonRow, PERSON_ROW_FIELDS
+from bvct.namesearch.index import PERSON_ROW_FIELDS, PersonRow, _ensure_names, index_rows
 from bvct.namesearch.models import SearchEntry
 from bvct.namesearch.text import given_and_surname, name_keys
 from bvct.orgs.loader import load_official_units
@@ -72,8 +72,19 @@ def build_names(samples: int, seed: int = 1) -> int:
         key, folded = name_keys(parts.full_name)
         given_f, surname_f = given_and_surname(folded)
         rows.append(
-            (rank, parts.full_name, parts.surname, parts.middle_name, parts.given_name,
-             parts.name_key, sex, key, folded, given_f, surname_f)
+            (
+                rank,
+                parts.full_name,
+                parts.surname,
+                parts.middle_name,
+                parts.given_name,
+                parts.name_key,
+                sex,
+                key,
+                folded,
+                given_f,
+                surname_f,
+            )
         )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {NAMES_TABLE}")
@@ -178,10 +189,7 @@ def index_entries(after_person: int) -> None:
 def check(sample: int = 500) -> None:
     """The SQL-built entries equal what the project's `index_rows` writes for the same people."""
     ids = list(Person.objects.order_by("?").values_list("pk", flat=True)[:sample])
-    before = {
-        e["person_id"]: e
-        for e in SearchEntry.objects.filter(person_id__in=ids).values()
-    }
+    before = {e["person_id"]: e for e in SearchEntry.objects.filter(person_id__in=ids).values()}
     with transaction.atomic():
         rows = [
             PersonRow(*values)
@@ -207,8 +215,6 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("run on PostgreSQL (DATABASE_URL=postgres://…/bvct_load_bench)")
     started = time.perf_counter()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
     if not OrgUnit.objects.filter(kind="commune").exists():
         load_official_units()
