@@ -9,7 +9,7 @@ Loading: events shaped like the application's (case transitions, person updates,
 `{"old": …, "new": …}` summary or ids, an actor, a unit, a request id, an IPv4 address), hashed
 and linked by `bvct.audit.chain` exactly as `audit_record` does, and written with COPY
 (PostgreSQL) or executemany (SQLite) — `audit_record` itself takes the chain lock per event and
-would take hours for millions. Re-running with the same `--events` reuses the loaded chain.
+would take hours for millions. A stopped load resumes; the same `--events` reuses the chain.
 
 Timing: `bvct.audit.verify.verify_chain()` — what `bvct audit verify` and the auditors' verify
 page run — `--runs` times; it prints events/s (best and median), the result line, and the load
@@ -41,7 +41,7 @@ from django.db import connection, transaction  # noqa: E402
 from bvct.accounts.models import User  # noqa: E402
 from bvct.audit.chain import GENESIS_HASH, chain_hash, stored_canonical  # noqa: E402
 from bvct.audit.models import AuditEvent  # noqa: E402
-from bvct.audit.verify import verify_chain  # noqa: E402
+from bvct.audit.verify import iter_events, row_problem, verify_chain  # noqa: E402
 from bvct.orgs.loader import load_official_units  # noqa: E402
 from bvct.orgs.models import OrgUnit  # noqa: E402
 
@@ -87,10 +87,14 @@ def load(count: int) -> float:
     units = list(OrgUnit.objects.order_by("pk").values_list("pk", flat=True)[:500])
     actor, _ = User.objects.get_or_create(username="bench.audit", defaults={"full_name": "bench"})
     actors = [actor.pk]
-    with connection.cursor() as cursor:
-        # TRUNCATE: the append-only trigger refuses DELETE (a bench database, never a real one)
-        verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-        cursor.execute(f"{verb} {AuditEvent._meta.db_table}")
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    if head is not None and head[0] > count:
+        with connection.cursor() as cursor:
+            # TRUNCATE: the append-only trigger refuses DELETE (a bench database, never a real one)
+            verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+            cursor.execute(f"{verb} {AuditEvent._meta.db_table}")
+        head = None
+    start, prev = head if head is not None else (0, GENESIS_HASH)  # resume a stopped load
     base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     columns = [
         "seq",
@@ -107,8 +111,7 @@ def load(count: int) -> float:
         "hash",
     ]
     started = time.perf_counter()
-    prev = GENESIS_HASH
-    for first in range(1, count + 1, BATCH):
+    for first in range(start + 1, count + 1, BATCH):
         rows = []
         for seq in range(first, min(first + BATCH, count + 1)):
             values = event_values(seq, base, actors, units)
@@ -155,10 +158,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=3_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=0,
+        help="also time the per-event walk verify used before (model instances and "
+        "event_canonical) over the first N events, for the ratio",
+    )
+    parser.add_argument("--reuse", action="store_true", help="verify what is loaded, load none")
     args = parser.parse_args()
     print(f"database: {connection.vendor}; load average {os.getloadavg()}", flush=True)
     call_command("migrate", verbosity=0)
-    if AuditEvent.objects.count() != args.events:
+    if not args.reuse and AuditEvent.objects.count() != args.events:
         seconds = load(args.events)
         print(f"loaded {args.events:,} events in {seconds:.0f} s", flush=True)
         with connection.cursor() as cursor:
@@ -176,8 +187,21 @@ def main() -> None:
             f"CPU {cpu_seconds:.2f} s (verifier + PostgreSQL backend) = "
             f"{cpu_rates[-1]:,.0f} events per CPU-second"
         )
+    if args.baseline:
+        started, cpu_started = time.perf_counter(), cpu_ns()
+        prev_seq, prev_hash, walked = 0, GENESIS_HASH, 0
+        for event in iter_events(chunk_size=1000):
+            assert row_problem(event, prev_seq=prev_seq, prev_hash=prev_hash) is None
+            prev_seq, prev_hash, walked = event.seq, event.hash, walked + 1
+            if walked == args.baseline:
+                break
+        seconds, cpu_seconds = time.perf_counter() - started, (cpu_ns() - cpu_started) / 1e9
+        print(
+            f"baseline (instances + event_canonical): {walked:,} events in {seconds:.2f} s = "
+            f"{walked / seconds:,.0f} events/s; {walked / cpu_seconds:,.0f} per CPU-second"
+        )
     print(
-        f"events {args.events:,}: wall best {max(rates):,.0f} events/s, median "
+        f"events {result.checked:,}: wall best {max(rates):,.0f} events/s, median "
         f"{statistics.median(rates):,.0f}; per CPU-second best {max(cpu_rates):,.0f}, median "
         f"{statistics.median(cpu_rates):,.0f}; load average {os.getloadavg()}; "
         f"{os.cpu_count()} CPUs"
