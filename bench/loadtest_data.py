@@ -138,6 +138,34 @@ def load_people(start: int, stop: int) -> None:
         )
 
 
+def load_cases(start: int, stop: int, opener: int) -> None:
+    """Cases start+1 … stop, as `rollup_bench.load_cases` spreads them (a person per case by a
+    multiplicative step), numbered on from the cases already there: restarting at 1 would pick
+    the same people again and hit the one-open-case-per-person constraint."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH people AS (SELECT min(id) AS lo, max(id) AS hi FROM {Person._meta.db_table})
+            INSERT INTO {Case._meta.db_table}
+              (case_type, purpose, person_id, status, holding_unit_id, subject_matter,
+               verification_decision, opened_by_id, opened_at, closed_at)
+            SELECT (ARRAY['admission', 'appraisal', 'history'])[(1 + g %% 3)::int],
+                   CASE WHEN g %% 3 = 1 THEN 'key_post' ELSE '' END,
+                   p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END,
+                   p.org_unit_id, '', '',
+                   %s, now() - (g %% 700)::int * interval '1 day',
+                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END
+            FROM generate_series(%s::bigint, %s::bigint) AS g, people
+            JOIN LATERAL (
+                SELECT id, org_unit_id FROM {Person._meta.db_table}
+                WHERE id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
+            ) p ON true
+            ON CONFLICT DO NOTHING
+            """,
+            [opener, start + 1, stop],
+        )
+
+
 def index_names() -> int:
     """Names, postings and syllables through the importer's own `_ensure_names`."""
     with connection.cursor() as cursor:
@@ -240,7 +268,7 @@ def main() -> None:
         log(f"entries: indexed in {time.perf_counter() - step:.0f} s")
     if Case.objects.count() < args.cases:
         step = time.perf_counter()
-        rollup_bench.load_cases(args.cases - Case.objects.count(), national)
+        load_cases(Case.objects.count(), args.cases, national.pk)
         log(f"cases: {Case.objects.count():,} in {time.perf_counter() - step:.0f} s")
     with connection.cursor() as cursor:
         step = time.perf_counter()
