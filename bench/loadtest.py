@@ -311,6 +311,8 @@ def run(args: argparse.Namespace) -> int:
         "--timeout",
         "60",
         "--preload",  # import the app once, before forking
+        "--keep-alive",
+        "30",  # longer than the think time: no reuse of a connection the server just closed
         "--access-logfile",
         str(access_log),
         "--access-logformat",
