@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/bvct
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite test-postgres test-fast lint format messages browser clean install install-dev
+.PHONY: run test test-sqlite test-postgres test-fast lint format messages browser clean install install-dev loadtest
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ test-fast: install-dev
 
 browser:
 	@bash scripts/ensure-chromium.sh
+
+## make loadtest: Locust against gunicorn + PostgreSQL on loopback (not part of `make test`).
+## Needs a bench database loaded by bench/loadtest_data.py; see BENCHMARKS.md.
+LOADTEST_DB ?= postgres://postgres@127.0.0.1:5432/bvct_load_bench
+LOADTEST_ARGS ?= --users 50 --time 5m
+loadtest: install-dev
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	DATABASE_URL=$(LOADTEST_DB) $(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ normalisation (or of anything else) is a change of the row, and is detected.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import json
@@ -162,3 +163,74 @@ def event_canonical(event: ChainRow) -> bytes:
 
 def chain_hash(prev_hash: str, canonical: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical).hexdigest()
+
+
+# --- the verifier's fast path -------------------------------------------------------------------
+#
+# `bvct audit verify` re-hashes millions of stored rows. The rules above, in pure Python, cost
+# tens of microseconds a row; the same bytes come out of the standard library's C encoder — keys
+# sorted by code point, compact separators, strings as UTF-8 — for every JSON value without a
+# fraction or exponent. So a stored row's `data` text is parsed with floats turned into a marker
+# the encoder refuses, and only such rows take the general path. `stored_canonical` equals
+# `canonical_row` on every row (tests/test_chain.py checks it on generated rows).
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+_ZERO = dt.timedelta(0)
+_MIN_ISO_YEAR = 1000  # isoformat() and %Y agree on four-digit years
+
+
+class _Fraction:
+    """A JSON number with a fraction or an exponent: not for the fast path."""
+
+    __slots__ = ()
+
+
+_FRACTION = _Fraction()
+_DECODER = json.JSONDecoder(parse_float=lambda _text: _FRACTION)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_ip(value: str | None) -> str | None:
+    return canonical_ip(value)
+
+
+def _fast_time(value: dt.datetime) -> str:
+    if value.utcoffset() == _ZERO and value.year >= _MIN_ISO_YEAR:
+        return value.isoformat(timespec="microseconds")[:26] + "Z"
+    return canonical_time(value)
+
+
+def stored_canonical(
+    *,
+    seq: int,
+    occurred_at: dt.datetime,
+    actor_id: int | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    org_unit_id: int | None,
+    request_id: str,
+    ip: str | None,
+    data_text: str,
+) -> bytes:
+    """`canonical_row` of a stored row whose `data` is given as its stored JSON text."""
+    row = {
+        "seq": seq,
+        "occurred_at": _fast_time(occurred_at),
+        "actor_id": actor_id,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "org_unit_id": org_unit_id,
+        "request_id": request_id,
+        "ip": _cached_ip(ip),
+        "data": _DECODER.decode(data_text),
+    }
+    try:
+        text = _ENCODER.encode(row)
+    except TypeError:  # a fraction somewhere: the general rules
+        row["data"] = json.loads(data_text)
+        return canonical_json(row).encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass")

@@ -12,15 +12,35 @@ detects both.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bvct.audit.chain import GENESIS_HASH, chain_hash, event_canonical
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from bvct.audit.chain import GENESIS_HASH, chain_hash, event_canonical, stored_canonical
 from bvct.audit.checkpoint import Checkpoint, checkpoint_problem
 from bvct.audit.models import AuditEvent, VerifyCode, verify_reason
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 10_000
+# What the walk reads of a row: tuples, not model instances, and `data` as its stored JSON text
+# (`chain.stored_canonical`); about ten times faster than instances and `event_canonical`.
+_ROW_FIELDS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "action",
+    "target_type",
+    "target_id",
+    "org_unit_id",
+    "request_id",
+    "ip",
+    "data_text",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,22 @@ def iter_events(
         last = chunk[-1].seq
 
 
+def iter_rows(
+    *, after_seq: int | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[Any, ...]]:
+    """As `iter_events`, rows as tuples of `_ROW_FIELDS`."""
+    last = after_seq
+    while True:
+        rows = AuditEvent.objects.order_by("seq").annotate(data_text=Cast("data", TextField()))
+        if last is not None:
+            rows = rows.filter(seq__gt=last)
+        chunk = list(rows.values_list(*_ROW_FIELDS)[:chunk_size])
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+        last = chunk[-1][0]
+
+
 def row_problem(
     event: AuditEvent, *, prev_seq: int, prev_hash: str, checkpoint: Checkpoint | None = None
 ) -> tuple[VerifyCode, int] | None:
@@ -111,12 +147,40 @@ def verify_chain(
     prev_seq, prev_hash = start if start is not None else (0, GENESIS_HASH)
     checked = 0
     after_seq = prev_seq if start is not None else None
-    for event in iter_events(after_seq=after_seq, chunk_size=chunk_size):
-        found = row_problem(event, prev_seq=prev_seq, prev_hash=prev_hash, checkpoint=checkpoint)
-        if found is not None:
-            code, bad_seq = found
-            return VerifyResult(code.value, checked, prev_seq, prev_hash, bad_seq, checkpoint_seq)
-        prev_seq, prev_hash = event.seq, event.hash
+    sha256 = hashlib.sha256
+    checkpoint_at = checkpoint.seq if checkpoint is not None else None
+    for row in iter_rows(after_seq=after_seq, chunk_size=chunk_size):
+        (seq, occurred_at, actor_id, action, target_type, target_id, org_unit_id, request_id,
+         ip, data_text, row_prev, row_hash) = row  # fmt: skip
+        canonical = stored_canonical(
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            org_unit_id=org_unit_id,
+            request_id=request_id,
+            ip=ip,
+            data_text=data_text,
+        )
+        # the checks of `row_problem`, inline: this loop runs millions of times
+        if (
+            seq != prev_seq + 1
+            or row_prev != prev_hash
+            or sha256(row_prev.encode("ascii") + canonical).hexdigest() != row_hash
+            or seq == checkpoint_at
+        ):
+            event = AuditEvent.objects.get(seq=seq)
+            found = row_problem(
+                event, prev_seq=prev_seq, prev_hash=prev_hash, checkpoint=checkpoint
+            )
+            if found is not None:
+                code, bad_seq = found
+                return VerifyResult(
+                    code.value, checked, prev_seq, prev_hash, bad_seq, checkpoint_seq
+                )
+        prev_seq, prev_hash = seq, row_hash
         checked += 1
     if checkpoint is not None and checkpoint.seq > prev_seq:
         code, bad_seq = VerifyCode.TRUNCATED, prev_seq + 1

@@ -4,10 +4,13 @@ SQLite or PostgreSQL (jsonb renumbers, inet reprints), and stable across Python 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 
 import pytest
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bvct.audit.chain import (
     GENESIS_HASH,
@@ -18,6 +21,7 @@ from bvct.audit.chain import (
     canonical_time,
     chain_hash,
     event_canonical,
+    stored_canonical,
 )
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
@@ -125,3 +129,75 @@ def test_a_row_read_back_from_the_database_hashes_as_written() -> None:
     assert stored.data["name"] == unicodedata.normalize("NFC", nfd)
     assert verify_chain().ok
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# --- the verifier's fast path: the same bytes as the general rules --------------------------
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_times = st.datetimes(
+    min_value=dt.datetime(1, 1, 1),  # noqa: DTZ001 (hypothesis: naive bounds, aware values)
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=7))]),
+)
+_ips = st.none() | st.ip_addresses().map(str) | st.sampled_from(["", "not-an-ip"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    data=_json_values,
+    when=_times,
+    ip=_ips,
+    actor=st.none() | st.integers(min_value=1, max_value=10**9),
+    text=st.text(max_size=20),
+    stored_as=st.sampled_from(["compact", "jsonb", "django"]),
+)
+def test_the_fast_path_gives_the_bytes_of_the_general_rules(
+    *, data, when, ip, actor, text, stored_as
+) -> None:
+    # given a row, its data stored as JSON text the way a database hands it back
+    separators = {"compact": (",", ":"), "jsonb": (", ", ": "), "django": (", ", ": ")}[stored_as]
+    ascii_only = stored_as == "django"  # Django's JSONField keeps json.dumps' defaults
+
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=ascii_only, separators=separators)
+
+    fields = {
+        "seq": 7,
+        "occurred_at": when,
+        "actor_id": actor,
+        "action": "test.fast",
+        "target_type": text,
+        "target_id": text[::-1],
+        "org_unit_id": actor,
+        "request_id": text,
+        "ip": ip,
+    }
+    # when both canonicalise it, then the bytes are identical
+    assert stored_canonical(**fields, data_text=dumps(data)) == canonical_row(
+        **fields, data=json.loads(dumps(data))
+    )
+
+
+def test_the_fast_path_refuses_naive_times_like_the_general_rules() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        stored_canonical(
+            seq=1,
+            occurred_at=dt.datetime(2026, 1, 1),  # noqa: DTZ001
+            actor_id=None,
+            action="test.naive",
+            target_type="",
+            target_id="",
+            org_unit_id=None,
+            request_id="",
+            ip=None,
+            data_text="{}",
+        )
