@@ -63,6 +63,10 @@ def primary_reads() -> Iterator[None]:
         _replica_reads.reset(token)
 
 
+def replica_reads_allowed() -> bool:
+    return _replica_reads.get()
+
+
 def read_alias() -> str:
     """Where a read issued now goes: the primary unless a replica is configured, reads are
     allowed to use it, and no transaction is open on the primary."""

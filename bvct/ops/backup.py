@@ -190,7 +190,7 @@ def _backup_sqlite(target: Path) -> tuple[dict[str, int], ChainHead]:
 def _backup_postgresql(target: Path) -> tuple[dict[str, int], ChainHead]:
     pg_dump = _pg_program("pg_dump")
     args, env = _pg_args_env()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(durable=True), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = str(cursor.fetchone()[0])
@@ -216,6 +216,9 @@ def backup_create(path: Path | None = None) -> tuple[Path, Manifest]:
     """Write a consistent backup of the configured database to `path` (default:
     `var/backups/bvct-<time>.<sqlite3|dump>`) and its manifest beside it; both mode 0600."""
     target = Path(path) if path is not None else default_path()
+    if connection.in_atomic_block:
+        msg = "a backup cannot run inside a transaction (it must see committed data only)"
+        raise BackupError(msg)
     if target.exists():
         msg = f"{target} already exists: choose another name"
         raise BackupError(msg)

@@ -30,12 +30,12 @@ class TickReport:
         return not self.failed
 
 
-def tick_run(*, today: dt.date | None = None, jobs: tuple[Job, ...] = JOBS) -> TickReport:
+def tick_run(*, today: dt.date | None = None, jobs: tuple[Job, ...] | None = None) -> TickReport:
     """Run every periodic job once for `today` (default: the local date). A failing job is
     logged with its traceback and the others still run; the run ends with one `ops.tick` audit
     event (system actor) holding the counts of each job and the names of the failed ones."""
     report = TickReport(day=today or timezone.localdate())
-    for job in jobs:
+    for job in JOBS if jobs is None else jobs:
         try:
             result = job.run(report.day)
         except Exception:

@@ -6,6 +6,7 @@ Defaults from the environment: `BVCT_BIND` (127.0.0.1:8000), `BVCT_WORKERS` (2 Ã
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -27,4 +28,5 @@ class Command(BaseCommand):
     @override
     def handle(self, *args: Any, **options: Any) -> None:
         check_static_files()
+        logging.captureWarnings(True)  # a warning is a log line too (JSON in production)
         Server(gunicorn_options(bind=options["bind"], workers=options["workers"])).run()

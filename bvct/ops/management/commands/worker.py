@@ -7,6 +7,7 @@ Stops after the running task on SIGTERM (systemd: `deploy/bvct-worker.service`).
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from django.core.management import call_command
@@ -29,6 +30,15 @@ class Command(BaseCommand):
         extra: dict[str, Any] = {}
         if options["max_tasks"]:
             extra["max_tasks"] = options["max_tasks"]
+        # db_worker installs its own SIGINT/SIGTERM handlers; put the caller's back afterwards
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._run(options, extra)
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+
+    def _run(self, options: dict[str, Any], extra: dict[str, Any]) -> None:
         call_command(
             "db_worker",
             queue_name=options["queue_name"],
