@@ -70,7 +70,8 @@ def _finished_tasks(day: dt.date) -> JobResult:
     removed, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return JobResult(
         {"removed": removed},
-        f"removed {removed} background task result(s) finished over {TASK_RESULT_KEEP_DAYS} days ago",
+        f"removed {removed} background task result(s) finished over "
+        f"{TASK_RESULT_KEEP_DAYS} days ago",
     )
 
 

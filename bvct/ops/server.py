@@ -28,7 +28,7 @@ def gunicorn_options(*, bind: str | None = None, workers: int | None = None) -> 
     if count < 1:
         msg = f"BVCT_WORKERS must be at least 1, not {count}"
         raise ImproperlyConfigured(msg)
-    logging_config = copy.deepcopy(settings.LOGGING)
+    logging_config: dict[str, Any] = copy.deepcopy(settings.LOGGING)
     # gunicorn's own lines (start, stop, worker timeouts) in the same format as the app's
     logging_config["loggers"]["gunicorn.error"] = {
         "handlers": ["console"],
@@ -53,6 +53,8 @@ def gunicorn_options(*, bind: str | None = None, workers: int | None = None) -> 
         # the proxy on this host sets X-Forwarded-Proto; nobody else is trusted
         "forwarded_allow_ips": "127.0.0.1,::1",
         "proc_name": "bvct",
+        # no control socket in the service user's home (gunicorn ≥ 24): systemd controls us
+        "control_socket_disable": True,
     }
 
 

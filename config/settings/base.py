@@ -278,7 +278,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
 SECURE_SSL_REDIRECT = IS_PRODUCTION and env_bool("BVCT_SSL_REDIRECT", default=True)
 # a local monitor asks gunicorn for /healthz over plain HTTP on the loopback
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("BVCT_BEHIND_PROXY", default=False):
+# Behind the reverse proxy (deploy/nginx-bvct.conf): trust its X-Forwarded-Proto, and take the
+# client address from the last X-Forwarded-For entry (the one the proxy wrote).
+BVCT_BEHIND_PROXY = env_bool("BVCT_BEHIND_PROXY", default=False)
+if BVCT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content Security Policy (django-csp): every script and style is a vendored static file; no
 # inline script, no inline style, no other origin, no framing.

@@ -131,8 +131,9 @@ class Pair:
         with self.replica.connect() as conn:
             conn.execute("SELECT pg_wal_replay_pause()")
             _wait(
-                lambda: conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()
-                == ("paused",),
+                lambda: (
+                    conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone() == ("paused",)
+                ),
                 "the replica to pause its replay",
             )
 
@@ -154,7 +155,9 @@ def _wait(condition: Callable[[], bool], what: str) -> None:
 def _check(argv: list[str], what: str) -> None:
     result = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603 (our programs)
     if result.returncode != 0:
-        msg = f"{what} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        msg = (
+            f"{what} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        )
         raise RuntimeError(msg)
 
 
@@ -166,11 +169,21 @@ def streaming_pair(load: Callable[[Server], None]) -> Iterator[Pair]:
     # tmpfs when there is one: the clusters are disposable, and deleting thousands of files on a
     # disk mounted with `discard` takes seconds
     shm = Path("/dev/shm")  # noqa: S108 (a private folder is made inside, mode 0700)
-    root = Path(tempfile.mkdtemp(prefix="bvct-replica-", dir=shm if os.access(shm, os.W_OK) else None))
+    root = Path(
+        tempfile.mkdtemp(prefix="bvct-replica-", dir=shm if os.access(shm, os.W_OK) else None)
+    )
     if runas:
         shutil.chown(root, SUPERUSER, SUPERUSER)
     watchdog = subprocess.Popen(  # noqa: S603 (our own script)
-        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(bindir / "pg_ctl"), str(root), *runas],
+        [
+            sys.executable,
+            "-c",
+            _WATCHDOG,
+            str(os.getpid()),
+            str(bindir / "pg_ctl"),
+            str(root),
+            *runas,
+        ],
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -183,41 +196,91 @@ def streaming_pair(load: Callable[[Server], None]) -> Iterator[Pair]:
         options = f"-p {server.port} -k {root} {_SERVER_OPTIONS}"
         log = root / f"{server.data.name}.log"
         _check(
-            [*runas, str(bindir / "pg_ctl"), "-D", str(server.data), "-l", str(log), "-o", options,
-             "-w", "-t", "30", "start"],
+            [
+                *runas,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(server.data),
+                "-l",
+                str(log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "30",
+                "start",
+            ],
             f"starting the {server.data.name} on port {server.port} (log: {log})",
         )
         started.append(server)
 
     try:
         _check(
-            [*runas, str(bindir / "initdb"), "-D", str(primary.data), "-U", SUPERUSER, "-A", "trust",
-             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+            [
+                *runas,
+                str(bindir / "initdb"),
+                "-D",
+                str(primary.data),
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
             "initdb",
         )
         start(primary)
         load(primary)
         _check(
-            [*runas, str(bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-             "-U", SUPERUSER, "-D", str(replica.data), "-R", "-X", "stream", "--no-sync",
-             "-c", "fast"],
+            [
+                *runas,
+                str(bindir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                SUPERUSER,
+                "-D",
+                str(replica.data),
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
+                "-c",
+                "fast",
+            ],
             "pg_basebackup",
         )
         start(replica)
         with primary.connect() as conn:
             _wait(
-                lambda: conn.execute(
-                    "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
-                ).fetchone()
-                == (1,),
+                lambda: (
+                    conn.execute(
+                        "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+                    ).fetchone()
+                    == (1,)
+                ),
                 "the replica to stream",
             )
         yield Pair(primary, replica, bindir)
     finally:
         for server in reversed(started):
             subprocess.run(  # noqa: S603 (our programs)
-                [*runas, str(bindir / "pg_ctl"), "-D", str(server.data), "-m", "immediate", "-w",
-                 "stop"],
+                [
+                    *runas,
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(server.data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
                 capture_output=True,
                 check=False,
             )

@@ -38,4 +38,4 @@ def databases(configs: dict[str, dict[str, Any]]) -> Iterator[None]:
             if saved_connections[alias] is missing:
                 del connections[alias]
             else:
-                connections[alias] = saved_connections[alias]
+                connections[alias] = saved_connections[alias]  # type: ignore[assignment]

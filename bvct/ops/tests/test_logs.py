@@ -50,14 +50,26 @@ def test_a_request_writes_one_json_access_line_with_its_id_and_user(
     assert len(access) == 1
     line = access[0]
     assert set(line) == {
-        "time", "level", "logger", "message", "request_id", "user_id", "method", "path",
-        "status", "duration_ms",
+        "time",
+        "level",
+        "logger",
+        "message",
+        "request_id",
+        "user_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
     }
     assert (line["request_id"], line["user_id"], line["status"]) == (
-        "req-0123456789", officer.pk, 200,
+        "req-0123456789",
+        officer.pk,
+        200,
     )
     assert (line["method"], line["path"], line["message"]) == (
-        "GET", "/orgs/search/", "GET /orgs/search/ 200",
+        "GET",
+        "/orgs/search/",
+        "GET /orgs/search/ 200",
     )
     assert line["duration_ms"] >= 0
     # the query string (a searched name) is never logged

@@ -30,7 +30,7 @@ from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
 from bvct.core import replica
 from bvct.core.replica import REPLICA, read_alias, reads_from_replica, replica_reads
-from bvct.ops.tests.pgcluster import Pair, Server, streaming_pair
+from bvct.ops.tests.pgcluster import Pair, Server, pg_bindir, streaming_pair
 from bvct.ops.tests.support import databases
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.services import unit_rename
@@ -98,15 +98,42 @@ def _load_schema_of_test_database(primary: Server) -> None:
         conn.execute(f"CREATE DATABASE {DRILL_DB}")
     source = connection.settings_dict
     dump = subprocess.run(  # noqa: S603 (fixed programs)
-        ["pg_dump", "--schema-only", "--no-owner", "--no-privileges",
-         "--host", str(source["HOST"] or "127.0.0.1"), "--port", str(source["PORT"] or 5432),
-         "--username", str(source["USER"] or "postgres"), "--dbname", str(source["NAME"])],
-        capture_output=True, check=True,
+        [
+            str(pg_bindir() / "pg_dump"),
+            "--schema-only",
+            "--no-owner",
+            "--no-privileges",
+            "--host",
+            str(source["HOST"] or "127.0.0.1"),
+            "--port",
+            str(source["PORT"] or 5432),
+            "--username",
+            str(source["USER"] or "postgres"),
+            "--dbname",
+            str(source["NAME"]),
+        ],
+        capture_output=True,
+        check=True,
     )
-    subprocess.run(  # noqa: S603
-        ["psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--host", "127.0.0.1",
-         "--port", str(primary.port), "--username", "postgres", "--dbname", DRILL_DB],
-        input=dump.stdout, capture_output=True, check=True,
+    subprocess.run(  # noqa: S603 (fixed programs)
+        [
+            str(pg_bindir() / "psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--set",
+            "ON_ERROR_STOP=1",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(primary.port),
+            "--username",
+            "postgres",
+            "--dbname",
+            DRILL_DB,
+        ],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
     )
 
 
@@ -131,14 +158,17 @@ def replicated(tmp_path: Path) -> Iterator[Replicated]:
     finally:
         target.close()
     config = {**connection.settings_dict, "TEST": {}}
-    configs = {"default": {**config, "NAME": str(primary)}, REPLICA: {**config, "NAME": str(replica)}}
+    configs = {
+        "default": {**config, "NAME": str(primary)},
+        REPLICA: {**config, "NAME": str(replica)},
+    }
     yield SqliteSnapshot(primary, replica, configs)
 
 
 def _names(client: Any, code: str) -> str:
     response = client.get(reverse("orgs:unit-search"), {"q": code})
     assert response.status_code == 200
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def test_reads_of_opted_in_views_go_to_the_replica_writes_and_their_reads_to_the_primary(
@@ -223,4 +253,6 @@ def test_a_write_pins_the_browser_to_the_primary_for_a_few_seconds(
     view(rf.post("/"))  # a write request never reads the replica
     assert allowed == [False, True, False]
     # without a replica the cookie is not set at all
-    assert replica.PIN_COOKIE not in client.post(reverse("set_language"), {"language": "vi"}).cookies
+    assert (
+        replica.PIN_COOKIE not in client.post(reverse("set_language"), {"language": "vi"}).cookies
+    )

@@ -59,8 +59,20 @@ def test_serve_runs_gunicorn_answers_healthz_logs_json_and_stops_on_sigterm(
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(  # noqa: S603 (our own CLI)
-            [sys.executable, "-m", "bvct.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "bvct.cli",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}{reverse('core:healthz')}"
@@ -93,12 +105,17 @@ def test_serve_runs_gunicorn_answers_healthz_logs_json_and_stops_on_sigterm(
     line = access[0]
     assert line["request_id"] == "probe-request-0001"
     assert (line["method"], line["path"], line["status"], line["user_id"]) == (
-        "GET", "/healthz", 200, None,
+        "GET",
+        "/healthz",
+        200,
+        None,
     )
     assert isinstance(line["duration_ms"], float)
     assert line["level"] == "INFO"
     assert line["time"].endswith("+00:00")
-    assert any(r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records)
+    assert any(
+        r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records
+    )
 
 
 def test_healthz_answers_503_without_details_when_the_database_is_unreachable(
@@ -119,7 +136,9 @@ def test_healthz_answers_503_without_details_when_the_database_is_unreachable(
     assert "nonexistent" not in text
 
 
-def test_healthz_is_public_and_exempt_from_the_https_redirect(client: Any, db: None, settings: Any) -> None:
+def test_healthz_is_public_and_exempt_from_the_https_redirect(
+    client: Any, db: None, settings: Any
+) -> None:
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(reverse("core:healthz")).status_code == 200
     assert client.get(reverse("accounts:login")).status_code == 301
@@ -134,7 +153,9 @@ def test_worker_count_defaults_to_twice_the_cores_plus_one_and_follows_the_setti
     settings.BVCT_BIND = "127.0.0.1:9123"
     options = gunicorn_options()
     assert (options["workers"], options["bind"]) == (3, ["127.0.0.1:9123"])
-    assert gunicorn_options(workers=2, bind="unix:/run/bvct.sock")["bind"] == ["unix:/run/bvct.sock"]
+    assert gunicorn_options(workers=2, bind="unix:/run/bvct.sock")["bind"] == [
+        "unix:/run/bvct.sock"
+    ]
 
 
 def test_production_refuses_to_serve_before_collectstatic(settings: Any, tmp_path: Path) -> None:
@@ -147,3 +168,16 @@ def test_production_refuses_to_serve_before_collectstatic(settings: Any, tmp_pat
     settings.STATIC_ROOT.mkdir()
     (settings.STATIC_ROOT / "staticfiles.json").write_text("{}")
     check_static_files()
+
+
+def test_behind_the_proxy_the_client_address_is_the_one_the_proxy_wrote(
+    rf: Any, settings: Any
+) -> None:
+    from bvct.core.middleware import client_ip  # noqa: PLC0415
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1")
+    settings.BVCT_BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"  # a header from the client is never trusted
+    settings.BVCT_BEHIND_PROXY = True
+    assert client_ip(request) == "10.1.2.3"  # the entry nginx appended
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"

@@ -20,9 +20,9 @@ from bvct.audit.models import AuditEvent
 from bvct.audit.verify import verify_chain
 from bvct.ops.jobs import JOBS, Job, JobResult
 from bvct.ops.services import tick_run
+from bvct.people.tests.factories import make_person
 from bvct.vetting.models import CaseNotification
 from bvct.vetting.tasks import case_notify_task
-from bvct.people.tests.factories import make_person
 from bvct.vetting.tests.factories import make_case
 from conftest import Tree
 
@@ -49,7 +49,9 @@ def test_tick_does_each_job_once_however_often_it_runs(
     old = case_notify_task.enqueue(case.pk, CaseNotification.Kind.ASSIGNED, "old")
     recent = case_notify_task.enqueue(case.pk, CaseNotification.Kind.ASSIGNED, "recent")
     DBTaskResult.objects.update(status=TaskResultStatus.SUCCESSFUL)
-    DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - dt.timedelta(days=40))
+    DBTaskResult.objects.filter(pk=old.id).update(
+        finished_at=timezone.now() - dt.timedelta(days=40)
+    )
     DBTaskResult.objects.filter(pk=recent.id).update(finished_at=timezone.now())
 
     # when the tick runs twice on the same day
@@ -100,7 +102,9 @@ def test_a_failing_job_is_logged_and_audited_and_the_others_still_run(
         ran.append(day)
         return JobResult({"done": 1}, "did 1 thing")
 
-    report = tick_run(today=dt.date(2026, 3, 10), jobs=(Job("x.broken", broken), Job("x.fine", fine)))
+    report = tick_run(
+        today=dt.date(2026, 3, 10), jobs=(Job("x.broken", broken), Job("x.fine", fine))
+    )
     assert (report.ok, report.failed, ran) == (False, ["x.broken"], [dt.date(2026, 3, 10)])
     event = AuditEvent.objects.get(action="ops.tick")
     assert event.data["failed"] == ["x.broken"]

@@ -19,8 +19,10 @@ from conftest import Tree
 
 
 def test_worker_runs_an_enqueued_task_and_exits_in_batch_mode(
-    tree: Tree, settings: Any
+    transactional_db: None, tree: Tree, settings: Any
 ) -> None:
+    """Transactional: the worker, like in production, closes connections it finds in a
+    transaction, so the task must be committed before it runs."""
     # given a case notification queued in the database (not run at enqueue time)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     clerk = make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))

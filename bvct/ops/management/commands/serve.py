@@ -28,5 +28,5 @@ class Command(BaseCommand):
     @override
     def handle(self, *args: Any, **options: Any) -> None:
         check_static_files()
-        logging.captureWarnings(True)  # a warning is a log line too (JSON in production)
+        logging.captureWarnings(capture=True)  # a warning is a log line too (JSON in production)
         Server(gunicorn_options(bind=options["bind"], workers=options["workers"])).run()
