@@ -36,7 +36,14 @@ class RequestIdMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR only: X-Forwarded-For is trusted only behind a configured proxy (later)."""
+    """REMOTE_ADDR; behind the configured proxy (`BVCT_BEHIND_PROXY`), the last entry of
+    X-Forwarded-For, which is the address the proxy itself saw (entries before it are whatever
+    the client sent, and are never trusted)."""
+    if settings.BVCT_BEHIND_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR") or None
 
 

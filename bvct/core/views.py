@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from bvct.core import selectors
 from bvct.core.types import AuthenticatedHttpRequest
+from bvct.ops import selectors as ops_selectors
 
 
 @require_GET
@@ -21,12 +21,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    """Public, for monitors and load balancers: 200 when the primary database answers, 503 when
+    it does not. Says nothing but "ok"/"unreachable" (no version, host or error text)."""
+    state = ops_selectors.health()
+    return JsonResponse(state.as_json(), status=200 if state.ok else 503)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

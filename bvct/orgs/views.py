@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bvct.access.policy import can_manage_org_unit
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.orgs import selectors, services
 from bvct.orgs.forms import UnitCreateForm, UnitMergeForm, UnitRenameForm
@@ -36,6 +37,7 @@ def _form_error(form: Any, error: DomainError) -> None:
 
 
 @require_GET
+@reads_from_replica
 def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     root = selectors.unit_root_for_actor(actor=request.user)
     children = selectors.unit_children(actor=request.user, unit=root) if root else []
@@ -52,6 +54,7 @@ def unit_children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def unit_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:_MAX_QUERY].strip()
     hits = selectors.unit_search(actor=request.user, query=query) if query else []

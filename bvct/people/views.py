@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.core.htmx import is_htmx
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.people import addresses, selectors, services
 from bvct.people.forms import (
@@ -54,6 +55,7 @@ def _page_number(params: QueryDict) -> int:
 
 
 @require_GET
+@reads_from_replica
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request)
     page = selectors.person_list_for_actor(

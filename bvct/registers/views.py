@@ -20,6 +20,7 @@ from bvct.audit.services import audit_record
 from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
 from bvct.core.forms import parse_choice_id, parse_day
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.intake.reports import XLSX_CONTENT_TYPE
 from bvct.orgs.models import OrgUnit
@@ -450,6 +451,7 @@ def entry_protection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @require_GET
+@reads_from_replica
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     rows = list(selectors.entries_search(request.user, query)[:100]) if query else []

@@ -18,6 +18,7 @@ from bvct.access import policy
 from bvct.audit.services import audit_record
 from bvct.core.downloads import attachment
 from bvct.core.errors import DomainError
+from bvct.core.replica import reads_from_replica
 from bvct.core.selectors import attention_items_for
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.intake.reports import XLSX_CONTENT_TYPE
@@ -97,6 +98,7 @@ def _choices() -> dict[str, Any]:
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     root = policy.jurisdiction_root(request.user)
     charts = []
@@ -115,6 +117,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def periodic(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = _params(request, request.GET)
     result = services.figures(
@@ -248,6 +251,7 @@ def detail_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBas
 
 
 @require_GET
+@reads_from_replica
 def received(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The reports the node's direct children submitted for a period, side by side."""
     params = _params(request, request.GET)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bvct.access import policy
 from bvct.core.errors import DomainError
 from bvct.core.forms import parse_day
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
@@ -208,6 +209,7 @@ def paper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def lists(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = policy.travel_visible_to(request.user).select_related(

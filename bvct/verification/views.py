@@ -20,6 +20,7 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.errors import DomainError
 from bvct.core.forms import parse_day
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.orgs.models import OrgUnit
 from bvct.people.identity import ReplyIdentifiers
@@ -384,6 +385,7 @@ def _date(raw: str, default: dt.date) -> dt.date:
 
 
 @require_GET
+@reads_from_replica
 def stats(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     date_from = _date(request.GET.get("from", ""), today.replace(month=1, day=1))

@@ -17,6 +17,7 @@ from bvct.access import policy
 from bvct.accounts.models import User
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
+from bvct.core.replica import reads_from_replica
 from bvct.core.types import AuthenticatedHttpRequest
 from bvct.people.selectors import person_get_for_actor
 from bvct.verification import selectors as verification_selectors
@@ -48,6 +49,7 @@ DETAIL = "vetting/case_detail.html"
 
 
 @require_GET
+@reads_from_replica
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     box = selectors.inbox_for_actor(actor=request.user)
     return render(request, "vetting/inbox.html", {"inbox": box})
@@ -67,6 +69,7 @@ def _filters(form: CaseFilterForm) -> selectors.CaseFilters:
 
 
 @require_GET
+@reads_from_replica
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET)
     filters = _filters(form)

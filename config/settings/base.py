@@ -8,6 +8,9 @@ Variables (all optional in development mode):
   BVCT_DEBUG             default: true in development, always false in production
   BVCT_VAR_DIR           where SQLite, keys and uploads live (default: ./var)
   AUDIT_SIGNING_KEY_FILE Ed25519 private key (PEM) that signs audit checkpoints
+  DATABASE_REPLICA_URL   optional streaming replica for read-only views (bvct/core/replica.py)
+  BVCT_LOG_FORMAT        text (development default) or json (production default)
+  BVCT_BIND, BVCT_WORKERS, BVCT_WORKER_TIMEOUT   `bvct serve` (gunicorn)
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "bvct.reports",
     "bvct.privacy",
     "bvct.exchange",
+    "bvct.ops",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +110,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bvct.core.middleware.RequestIdMiddleware",
+    "bvct.ops.logs.RequestLogMiddleware",
+    "bvct.core.replica.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bvct.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,7 +176,32 @@ def _database() -> dict[str, object]:
     }
 
 
+def _replica() -> dict[str, object] | None:
+    """The streaming replica read-only views may read from (`bvct.core.replica`)."""
+    url = env_str("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        msg = "DATABASE_REPLICA_URL must be a PostgreSQL URL (a streaming replica of DATABASE_URL)"
+        raise ImproperlyConfigured(msg)
+    # a mistaken write fails loudly even if the replica was promoted
+    config["OPTIONS"] = {"options": "-c default_transaction_read_only=on"}
+    config["CONN_HEALTH_CHECKS"] = True
+    config["TEST"] = {"MIRROR": "default"}  # tests never create a replica database
+    return config
+
+
 DATABASES = {"default": _database()}
+_REPLICA = _replica()
+if _REPLICA is not None:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        msg = "DATABASE_REPLICA_URL needs DATABASE_URL to be PostgreSQL (the primary)"
+        raise ImproperlyConfigured(msg)
+    DATABASES["replica"] = _REPLICA
+# Reads of views marked @reads_from_replica go to the replica, everything else to the primary.
+DATABASE_ROUTERS = ["bvct.core.replica.PrimaryReplicaRouter"]
+BVCT_REPLICA_PIN_SECONDS = env_int("BVCT_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -262,7 +293,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 # the rate limiter's job, so axes' advice to add the IP to the lockout key is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
 SECURE_SSL_REDIRECT = IS_PRODUCTION and env_bool("BVCT_SSL_REDIRECT", default=True)
-if env_bool("BVCT_BEHIND_PROXY", default=False):
+# a local monitor asks gunicorn for /healthz over plain HTTP on the loopback
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind the reverse proxy (deploy/nginx-bvct.conf): trust its X-Forwarded-Proto, and take the
+# client address from the last X-Forwarded-For entry (the one the proxy wrote).
+BVCT_BEHIND_PROXY = env_bool("BVCT_BEHIND_PROXY", default=False)
+if BVCT_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Content Security Policy (django-csp): every script and style is a vendored static file; no
 # inline script, no inline style, no other origin, no framing.
@@ -311,10 +347,29 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
+# Logs (bvct/ops/logs.py): JSON lines with the request id in production, text in development.
+BVCT_LOG_FORMAT = env_str("BVCT_LOG_FORMAT", "json" if IS_PRODUCTION else "text").strip().lower()
+if BVCT_LOG_FORMAT not in {"text", "json"}:
+    msg = f"BVCT_LOG_FORMAT must be 'text' or 'json', not {BVCT_LOG_FORMAT!r}"
+    raise ImproperlyConfigured(msg)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "bvct.ops.logs.JsonFormatter"},
+        "text": {"()": "bvct.ops.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": BVCT_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("BVCT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # runserver prints its own access lines; bvct.request is the one for production
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# `bvct serve` (gunicorn): address, worker processes (default 2 × cores + 1), request timeout.
+BVCT_BIND = env_str("BVCT_BIND", "127.0.0.1:8000")
+BVCT_WORKERS = env_int("BVCT_WORKERS", 0)  # 0: 2 × cores + 1
+BVCT_WORKER_TIMEOUT = env_int("BVCT_WORKER_TIMEOUT", 60)

@@ -198,6 +198,8 @@ def test_tick_command_reports_and_accepts_a_date(
     letters = (
         "reminded 0 and escalated 0 verification request(s)\n"
         "reminded 0 return report(s) of trips abroad\n"
+        "removed 0 expired session(s)\n"
+        "removed 0 background task result(s) finished over 30 days ago\n"
     )
     assert capsys.readouterr().out == (
         f"escalated 1 overdue step(s)\n{letters}escalated 0 overdue step(s)\n{letters}"
