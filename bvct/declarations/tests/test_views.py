@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.declarations.models import Declaration
 from bvct.declarations.schema import empty_content
@@ -458,7 +459,7 @@ def test_every_template_is_rendered(
     make_declaration(person=person, entered_by=member, status=Status.SUBMITTED)
     draft = make_declaration(person=person, entered_by=clerk, content=empty_content())
     rendered: set[str] = set()
-    staff = Client()
+    staff = TwoFactorClient()
     staff.force_login(clerk)
     for response in (
         staff.get(reverse("declarations:declaration-list", args=[person.pk])),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.conftest import snapshot
@@ -19,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorAPIClient
 from bvct.audit.models import AuditEvent
 from bvct.people.models import Person, Sex
 from bvct.people.tests.factories import make_issue, make_person, make_relative
@@ -13,7 +14,7 @@ from bvct.people.tests.helpers import Actors, nothing_changes
 
 
 def _api(user: User) -> APIClient:
-    client = APIClient()
+    client = TwoFactorAPIClient()
     client.force_login(user)
     return client
 

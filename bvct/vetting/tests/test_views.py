@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.people.tests.factories import make_person
 from bvct.vetting.models import Case, CaseType, ClockEvent, Purpose, Status
@@ -17,7 +18,7 @@ from conftest import Tree
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 
