@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_otp.models import Device
@@ -479,8 +480,6 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
 
 def second_factor_wait(user: User) -> int:
     """Seconds the user's authenticator still refuses codes after wrong ones (0: none)."""
-    from django.utils import timezone  # noqa: PLC0415
-
     wait = 0
     for device in (
         *TOTPDevice.objects.filter(user=user, confirmed=True),
