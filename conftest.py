@@ -19,6 +19,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bvct.accounts.tests.support import TwoFactorAPIClient, TwoFactorClient
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.factories import make_child, make_root
 from tests.browser.support import CHROMIUM_ARGS, chromium_path
@@ -66,6 +67,26 @@ def _audit_key(tmp_path: Path, settings: pytest.FixtureRequest) -> None:
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-signing-key.pem"  # type: ignore[attr-defined]
     settings.VAR_DIR = tmp_path / "var"  # type: ignore[attr-defined]
     settings.CASE_FILES_DIR = tmp_path / "case-files"  # type: ignore[attr-defined]
+
+
+# --- test clients: force_login logs in with both factors (bvct/accounts/tests/support.py) ------
+
+
+@pytest.fixture
+def client() -> TwoFactorClient:
+    """pytest-django's `client`, whose `force_login` also completes the second factor."""
+    return TwoFactorClient()
+
+
+@pytest.fixture
+def client_factory() -> type[TwoFactorClient]:
+    """More clients in one test (two users side by side, `enforce_csrf_checks=True`, …)."""
+    return TwoFactorClient
+
+
+@pytest.fixture
+def api_client() -> TwoFactorAPIClient:
+    return TwoFactorAPIClient()
 
 
 def pytest_configure() -> None:

@@ -56,3 +56,21 @@ def env_secret(name: str, default: str = "") -> str:
             msg = f"{name}_FILE points to {file_name!r}, which cannot be read: {exc.strerror}"
             raise ImproperlyConfigured(msg) from exc
     return os.environ.get(name, default)
+
+
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_rate(name: str, raw: str) -> tuple[int, int]:
+    """ "30/15m" → (30, 900): at most 30 requests per 15 minutes. "0/…" turns the limit off."""
+    count, _, period = raw.strip().partition("/")
+    unit = period[-1:].lower()
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _RATE_UNITS and int(amount) > 0):
+        msg = f"{name} must look like 30/15m (count/period in s, m or h), not {raw!r}"
+        raise ImproperlyConfigured(msg)
+    return int(count), int(amount) * _RATE_UNITS[unit]
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    return parse_rate(name, os.environ.get(name, default))

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from conftest import Tree
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_csp_and_security_headers_on_every_page(tree: Tree) -> None:
-    response = Client().get(reverse("accounts:login"))
+    response = TwoFactorClient().get(reverse("accounts:login"))
     csp = response["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
     assert directives["script-src"] == "'self'"
@@ -51,7 +51,7 @@ def test_no_inline_script_style_or_handler_in_any_template() -> None:
 
 def test_authenticated_pages_are_not_stored(tree: Tree) -> None:
     user = make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     for url in ("/", "/people/", "/api/v1/people/"):
         response = client.get(
@@ -62,7 +62,7 @@ def test_authenticated_pages_are_not_stored(tree: Tree) -> None:
 
 def test_cookie_flags(tree: Tree) -> None:
     user = make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))
-    client = Client()
+    client = TwoFactorClient()
     client.get(reverse("accounts:login"))
     client.post(reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD})
     session = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -88,7 +88,7 @@ def test_csrf_is_enforced_on_state_changing_routes(
     user = make_user(
         org_unit=tree.commune_a1, roles=(RoleCode.REGISTRAR, RoleCode.APPROVER), clearance=1
     )
-    client = Client(enforce_csrf_checks=True)
+    client = TwoFactorClient(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.post(reverse(url_name, kwargs=kwargs), {})
     assert response.status_code == 403

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
 from bvct.access.policy import jurisdiction_root
 from bvct.access.routes import ROUTE_POLICY, RoutePolicy
+from bvct.accounts import twofactor
 from bvct.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -54,9 +55,21 @@ class RoutePolicyMiddleware:
             if _is_api(request):
                 return _deny(request, 401)
             return redirect_to_login(request.get_full_path())
-        if not _role_allows(request.user, policy):
+        step = None if policy.second_factor_step else _second_factor_step(request)
+        if step is None and not _role_allows(request.user, policy):
             return _deny(request, 403)
+        return step
+
+
+def _second_factor_step(request: HttpRequest) -> HttpResponse | None:
+    """A password-only session reaches no protected route (`accounts.twofactor`)."""
+    assert isinstance(request.user, User)  # noqa: S101 (authenticated: checked by the caller)
+    state = twofactor.session_state(request.user)
+    if state is twofactor.State.COMPLETE:
         return None
+    if _is_api(request):
+        return JsonResponse({"detail": "Second factor required."}, status=401)
+    return HttpResponseRedirect(twofactor.step_url(state, request.get_full_path()))
 
 
 def _role_allows(user: User, policy: RoutePolicy) -> bool:

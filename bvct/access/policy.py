@@ -48,6 +48,15 @@ STAFF_ROLES = frozenset(
 ALL_ROLES = STAFF_ROLES | {RoleCode.MEMBER}
 # Roles that may read people's dossiers. Admin and auditor are deliberately absent.
 DOSSIER_ROLES = frozenset({RoleCode.CLERK, RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.INSPECTOR})
+# Roles that must log in with a second factor (issue 11); for the others it is optional.
+TWO_FACTOR_ROLES = frozenset(
+    {RoleCode.OFFICER, RoleCode.APPROVER, RoleCode.REGISTRAR, RoleCode.AUDITOR, RoleCode.ADMIN}
+)
+
+
+def requires_two_factor(user: User) -> bool:
+    """A user holding any of TWO_FACTOR_ROLES must verify a second factor at every login."""
+    return bool(user.role_codes & TWO_FACTOR_ROLES)
 
 
 def is_staff_user(actor: User) -> bool:

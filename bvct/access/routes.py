@@ -29,6 +29,9 @@ class RoutePolicy:
     relations: relations of the target to the user's node that are allowed.
     root_only: only users whose node is the root of the tree (national settings).
     methods:   HTTP methods the matrix test exercises (POST bodies are empty: never a change).
+    second_factor_step: reachable by a session that has passed the password but not yet the
+               second factor (the code and enrolment pages, logout). Every other non-public route
+               sends such a session to the second-factor step (`accounts.twofactor`).
     """
 
     roles: frozenset[str] = field(default_factory=frozenset)
@@ -37,6 +40,7 @@ class RoutePolicy:
     relations: frozenset[str] = IN_SUBTREE
     root_only: bool = False
     methods: tuple[str, ...] = ("GET",)
+    second_factor_step: bool = False
 
 
 PUBLIC = RoutePolicy(public=True)
@@ -62,7 +66,17 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
     "set_language": RoutePolicy(public=True, methods=("POST",)),
     # accounts
     "accounts:login": PUBLIC,
-    "accounts:logout": RoutePolicy(roles=ALL_ROLES, methods=("POST",)),
+    "accounts:logout": RoutePolicy(roles=ALL_ROLES, methods=("POST",), second_factor_step=True),
+    # second factor (accounts.twofactor): the steps after the password, and one's own settings
+    "accounts:otp-verify": RoutePolicy(
+        roles=ALL_ROLES, methods=("GET", "POST"), second_factor_step=True
+    ),
+    "accounts:otp-enrol": RoutePolicy(
+        roles=ALL_ROLES, methods=("GET", "POST"), second_factor_step=True
+    ),
+    "accounts:otp-settings": ANY_USER,
+    "accounts:otp-recovery-codes": RoutePolicy(roles=ALL_ROLES, methods=("POST",)),
+    "accounts:user-otp-reset": RoutePolicy(roles=ADMIN, target="user", methods=("POST",)),
     "accounts:password-change": ANY_USER,
     "accounts:user-list": RoutePolicy(roles=ADMIN),
     "accounts:user-create": RoutePolicy(roles=ADMIN, methods=("GET", "POST")),
@@ -466,4 +480,43 @@ ROUTE_POLICY: dict[str, RoutePolicy] = {
         methods=("POST",),
     ),
     "api:criteria-person-evaluation": RoutePolicy(roles=DOSSIER_ROLES, target="person"),
+}
+
+
+@dataclass(frozen=True)
+class RateRule:
+    scope: str  # a key of settings.BVCT_RATE_LIMITS
+    methods: tuple[str, ...] = ("GET",)
+
+
+LOGIN_POSTS = RateRule("login", ("POST",))
+SEARCH = RateRule("search")
+EXPORT = RateRule("export")
+
+# Rate-limited routes (`bvct.accounts.ratelimit`): login by client address, search and exports
+# per user. `test_rate_limits.py` checks that every route here exists and that every search or
+# export route is here.
+RATE_LIMITED: dict[str, RateRule] = {
+    "accounts:login": LOGIN_POSTS,
+    "accounts:otp-verify": LOGIN_POSTS,
+    "accounts:otp-enrol": LOGIN_POSTS,
+    # search boxes
+    "people:person-list": SEARCH,
+    "people:unit-picker": SEARCH,
+    "orgs:unit-search": SEARCH,
+    "registers:search": SEARCH,
+    "accounts:user-list": SEARCH,
+    "api:person-list": SEARCH,
+    # XLSX/DOCX exports and document downloads
+    "intake:people-export": EXPORT,
+    "intake:job-report": EXPORT,
+    "registers:register-export": EXPORT,
+    "reports:periodic-export": EXPORT,
+    "reports:detail-export": EXPORT,
+    "requests:letter": EXPORT,
+    "requests:reply-document": EXPORT,
+    "cases:document-download": EXPORT,
+    "cases:my-document-download": EXPORT,
+    "inspections:document": EXPORT,
+    "api:case-document-download": EXPORT,
 }

@@ -123,3 +123,28 @@ class UserUpdateForm(UserFormBase):
             "clearance": user.clearance,
             "is_active": user.is_active,
         }
+
+
+class SecondFactorForm(BootstrapFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        strip=True,
+        help_text=_(
+            "The 6-digit code shown by your authenticator app, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        error_messages={"required": _("Code: enter the code from your authenticator app.")},
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class EnrolForm(SecondFactorForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _(
+            "After adding BVCT to the app, type the 6-digit code it shows now."
+        )
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

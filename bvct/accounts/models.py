@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from bvct.core.text import fold, nfc
 
@@ -43,7 +47,7 @@ class Role(models.Model):
         return str(RoleCode(self.code).label)
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     org_unit = models.ForeignKey(
         "orgs.OrgUnit",
@@ -100,3 +104,83 @@ class User(AbstractUser):
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes.intersection(codes))
+
+
+# --- second factor: recovery codes ----------------------------------------------------------
+
+
+def recovery_digest(code: str) -> str:
+    """SHA-256 of a recovery code as typed, with spaces, dashes and case ignored. The codes are
+    80 random bits each, so a fast hash is enough: there is nothing to guess from the digest."""
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):  # type: ignore[misc]  # untyped bases
+    """The user's recovery codes, as a django-otp device: a session verified with one is a
+    verified session like one verified with the authenticator app. Codes are stored hashed, are
+    shown once when generated, and each works once."""
+
+    class Meta(Device.Meta):  # type: ignore[misc]  # django-otp is untyped
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        factor: int = settings.OTP_TOTP_THROTTLE_FACTOR
+        return factor
+
+    def codes_left(self) -> int:
+        left: int = self.codes.filter(used_at__isnull=True).count()
+        return left
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=recovery_digest(token), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset(commit=False)
+            self.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+# --- rate limits ------------------------------------------------------------------------------
+
+
+class RateCounter(models.Model):
+    """Requests counted in one fixed window for one key (scope + user or client address).
+    Shared by every process through the database; incremented atomically
+    (`bvct.accounts.ratelimit`)."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # Unix seconds
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_key_window"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.hits}"

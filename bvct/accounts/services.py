@@ -6,17 +6,30 @@ Each service validates, writes and records one audit event in one transaction. R
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bvct.access import policy
-from bvct.accounts.models import Clearance, Role, RoleCode, User
+from bvct.accounts.models import (
+    Clearance,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    Role,
+    RoleCode,
+    User,
+    recovery_digest,
+)
 from bvct.audit.services import audit_record, changes
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.core.text import nfc
@@ -295,9 +308,30 @@ def user_password_change(*, user: User, password: str, actor: User) -> User:
 # --- sign-in trail ----------------------------------------------------------------------------
 
 
+def _axes_reset(user: User) -> None:
+    from axes.utils import reset  # noqa: PLC0415 (django-axes needs the settings loaded)
+
+    reset(username=user.username)
+
+
 @transaction.atomic
-def login_success_record(*, user: User) -> None:
-    audit_record(actor=user, action="accounts.login.success", target=user, org_unit=user.org_unit)
+def login_success_record(*, user: User, second_factor: str | None = None) -> None:
+    """A complete login: the password, and the second factor when the user has one. Clears the
+    account's failed attempts (passwords and codes)."""
+    _axes_reset(user)
+    audit_record(
+        actor=user,
+        action="accounts.login.success",
+        target=user,
+        org_unit=user.org_unit,
+        data={"second_factor": second_factor},
+    )
+
+
+@transaction.atomic
+def login_password_record(*, user: User) -> None:
+    """The password was right; the session waits for the second factor."""
+    audit_record(actor=user, action="accounts.login.password", target=user, org_unit=user.org_unit)
 
 
 @transaction.atomic
@@ -322,3 +356,215 @@ def login_failure_record(*, username: str) -> None:
 @transaction.atomic
 def logout_record(*, user: User) -> None:
     audit_record(actor=user, action="accounts.logout", target=user, org_unit=user.org_unit)
+
+
+# --- second factor (bvct.accounts.twofactor) -------------------------------------------------
+
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(16))  # 80 bits
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "recovery", "confirmed": True}
+    )
+    device.codes.all().delete()
+    codes = [_new_recovery_code() for _ in range(settings.BVCT_RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_digest(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def otp_enrol_start(*, user: User) -> TOTPDevice:
+    """The authenticator being added: a new secret, kept (unconfirmed) until the first code
+    proves the app has it. Reloading the page keeps the same secret."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError(_("You already have an authenticator app."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        audit_record(
+            actor=user, action="accounts.otp.enrol_start", target=user, org_unit=user.org_unit
+        )
+    return device
+
+
+def _record_otp_failure(user: User, step: str) -> None:
+    audit_record(
+        actor=user,
+        action="accounts.otp.failure",
+        target=user,
+        org_unit=user.org_unit,
+        data={"step": step},
+    )
+
+
+@transaction.atomic
+def otp_enrol_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Confirm the new authenticator with its first code and issue recovery codes (returned
+    once, stored hashed). None (and an audited failure) when the code is wrong."""
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None or not device.verify_token(token.strip()):
+        _record_otp_failure(user, "enrol")
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = _replace_recovery_codes(user)
+    user.session_epoch += 1  # other sessions of the account end: its factors changed
+    user.save(update_fields=["session_epoch"])
+    _axes_reset(user)
+    audit_record(
+        actor=user,
+        action="accounts.otp.enrol",
+        target=user,
+        org_unit=user.org_unit,
+        data={"recovery_codes": len(codes)},
+    )
+    return device, codes
+
+
+def _looks_like_totp(token: str) -> bool:
+    return token.isdigit() and len(token) in {6, 8}
+
+
+@transaction.atomic
+def second_factor_verify(*, user: User, token: str) -> Device | None:
+    """Check a code from the authenticator app or a recovery code (single use). Audited either
+    way: a success completes the login (`accounts.login.success`, or
+    `accounts.otp.recovery_use` with the codes left), a wrong code is `accounts.otp.failure`."""
+    token = token.strip().replace(" ", "")
+    device: Device | None
+    if _looks_like_totp(token):
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        kind = "totp"
+    else:
+        device = (
+            RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        )
+        kind = "recovery"
+    if device is None or not device.verify_token(token):
+        _record_otp_failure(user, kind)
+        return None
+    _axes_reset(user)
+    if isinstance(device, RecoveryCodeDevice):
+        audit_record(
+            actor=user,
+            action="accounts.otp.recovery_use",
+            target=user,
+            org_unit=user.org_unit,
+            data={"codes_left": device.codes_left()},
+        )
+    else:
+        audit_record(
+            actor=user,
+            action="accounts.login.success",
+            target=user,
+            org_unit=user.org_unit,
+            data={"second_factor": kind},
+        )
+    return device
+
+
+def second_factor_wait(user: User) -> int:
+    """Seconds the user's authenticator still refuses codes after wrong ones (0: none)."""
+    wait = 0
+    for device in (
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *RecoveryCodeDevice.objects.filter(user=user, confirmed=True),
+    ):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            wait = max(wait, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return wait
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, actor: User) -> list[str]:
+    """New recovery codes for one's own account (the old ones stop working)."""
+    if actor.pk != user.pk:
+        raise AccessDenied(_("You may only renew your own recovery codes."))
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError(_("Add an authenticator app first."))
+    codes = _replace_recovery_codes(user)
+    audit_record(
+        actor=actor,
+        action="accounts.otp.recovery_codes",
+        target=user,
+        org_unit=user.org_unit,
+        data={"recovery_codes": len(codes)},
+    )
+    return codes
+
+
+@transaction.atomic
+def user_otp_reset(*, user: User, actor: User) -> int:
+    """An administrator removes the user's authenticator and recovery codes (a lost phone) and
+    ends their sessions; at the next login they enrol again. Returns the devices removed."""
+    _require_user_admin(actor)
+    locked = User.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=user.pk)
+    if not policy.can_manage_user(actor, locked):
+        raise AccessDenied(_("You may not manage this user."))
+    removed, _detail = TOTPDevice.objects.filter(user=locked).delete()
+    RecoveryCodeDevice.objects.filter(user=locked).delete()
+    locked.session_epoch += 1
+    locked.save(update_fields=["session_epoch"])
+    audit_record(
+        actor=actor,
+        action="accounts.user.otp_reset",
+        target=locked,
+        org_unit=locked.org_unit,
+        data={"devices_removed": removed},
+    )
+    return int(removed)
+
+
+DEMO_DEVICE_NAME = "demo"  # `bvct otp code` prints codes only for devices with this name
+
+
+def demo_authenticator_ensure(*, user: User) -> bool:
+    """Demo only (`bvct demo`, refused in production): give a user who must log in with two
+    steps a demo authenticator, whose current code `bvct otp code USER` prints. Users who
+    added their own app keep it. Returns True when one was created."""
+    if settings.IS_PRODUCTION:
+        raise DomainError("demo authenticators are refused in production mode")
+    if not policy.requires_two_factor(user):
+        return False
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return False
+    TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return True
+
+
+def demo_code(*, username: str) -> str:
+    """The code a demo authenticator shows now (see `demo_authenticator_ensure`)."""
+    from bvct.accounts.twofactor import next_code  # noqa: PLC0415
+
+    if settings.IS_PRODUCTION or not settings.BVCT_DEMO_OTP_CODES:
+        raise DomainError(
+            "bvct otp code works only in the demo (development mode with BVCT_DEBUG on)."
+        )
+    device = TOTPDevice.objects.filter(
+        user__username=username, name=DEMO_DEVICE_NAME, confirmed=True
+    ).first()
+    if device is None:
+        raise DomainError(
+            f"“{username}” has no demo authenticator (only the demo's officers, approvers, "
+            "registrars, auditors and admin have one; a user's own app stays on their phone)."
+        )
+    code = next_code(device)
+    if code is None:
+        raise DomainError("Both codes of this half-minute were used: try again in a moment.")
+    return code

@@ -54,6 +54,12 @@ def session_start(request: HttpRequest, user: User) -> None:
     request.session[STAMP] = access_stamp(user)
 
 
+def session_restamp(request: HttpRequest, user: User) -> None:
+    """The session stays valid after its own user's access stamp changed (e.g. enrolment ends
+    the account's other sessions, not this one)."""
+    request.session[STAMP] = access_stamp(user)
+
+
 def on_login(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     if request is not None and hasattr(request, "session"):
         session_start(request, user)

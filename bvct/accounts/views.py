@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_otp
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
@@ -16,14 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from typing_extensions import override
 
-from bvct.accounts import selectors, services
+from bvct.access import policy
+from bvct.accounts import selectors, services, sessions, twofactor
 from bvct.accounts.forms import (
+    EnrolForm,
     LoginForm,
     PasswordChangeBootstrapForm,
+    SecondFactorForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from bvct.accounts.models import Clearance, RoleCode
+from bvct.accounts.models import Clearance, RoleCode, User
 from bvct.core.errors import DomainError
 from bvct.core.htmx import is_htmx
 from bvct.core.types import AuthenticatedHttpRequest
@@ -42,13 +48,150 @@ class LoginView(auth_views.LoginView):
     @override
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        services.login_success_record(user=form.get_user())
-        return response
+        user = form.get_user()
+        state = twofactor.session_state(user)
+        if state is twofactor.State.COMPLETE:
+            services.login_success_record(user=user)
+            return response
+        services.login_password_record(user=user)
+        return redirect(twofactor.step_url(state, self.get_redirect_url() or None))
 
     @override
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         services.login_failure_record(username=str(form.data.get("username", "")))
         return super().form_invalid(form)
+
+
+# --- second factor (accounts.twofactor) -------------------------------------------------------
+
+
+def _next(request: HttpRequest) -> str:
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
+def _account_locked(request: HttpRequest, user: User) -> bool:
+    return bool(AxesProxyHandler.is_locked(request, {"username": user.username}))
+
+
+def _end_locked(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.error(
+        request,
+        _(
+            "Too many wrong codes or passwords: the account is locked for a while. Log in "
+            "again later, or ask an administrator to unlock it."
+        ),
+    )
+    return redirect("accounts:login")
+
+
+def _wrong_code(request: HttpRequest, user: User, form: SecondFactorForm) -> HttpResponse | None:
+    """Count a wrong code as a failed login of the account (django-axes); end the session when
+    that locks the account, else explain on the form."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+    if getattr(request, "axes_locked_out", False) or _account_locked(request, user):
+        request.axes_locked_out = False  # type: ignore[attr-defined]  # we answer below
+        return _end_locked(request)
+    wait = services.second_factor_wait(user)
+    if wait:
+        form.add_error(
+            "code",
+            _("Code: wrong or already used. Wait %(seconds)s seconds before the next try.")
+            % {"seconds": wait},
+        )
+    else:
+        form.add_error("code", _("Code: wrong or already used. Type the code shown now."))
+    return None
+
+
+def _complete(request: HttpRequest, user: User, device: Any) -> None:
+    request.session.cycle_key()  # a new session key once the login is complete
+    django_otp.login(request, device)
+    sessions.session_restamp(request, user)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The code after the password (an authenticator code or a recovery code)."""
+    user = request.user
+    state = twofactor.session_state(user)
+    if state is twofactor.State.COMPLETE:
+        return redirect(twofactor.safe_next(request, _next(request)))
+    if state is twofactor.State.ENROL:
+        return redirect(twofactor.step_url(state, _next(request) or None))
+    if _account_locked(request, user):
+        return _end_locked(request)
+    form = SecondFactorForm(request.POST or None, initial={"next": _next(request)})
+    if request.method == "POST" and form.is_valid():
+        device = services.second_factor_verify(user=user, token=form.cleaned_data["code"])
+        if device is not None:
+            _complete(request, user, device)
+            return redirect(twofactor.safe_next(request, form.cleaned_data["next"]))
+        ended = _wrong_code(request, user, form)
+        if ended is not None:
+            return ended
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add an authenticator app: QR code and secret, confirmed by a first code; then the
+    recovery codes, shown once."""
+    user = request.user
+    if twofactor.totp_device(user) is not None:
+        if twofactor.is_verified(user):
+            return redirect("accounts:otp-settings")
+        return redirect(twofactor.step_url(twofactor.State.VERIFY, _next(request) or None))
+    if _account_locked(request, user):
+        return _end_locked(request)
+    device = services.otp_enrol_start(user=user)
+    form = EnrolForm(request.POST or None, initial={"next": _next(request)})
+    if request.method == "POST" and form.is_valid():
+        result = services.otp_enrol_confirm(user=user, token=form.cleaned_data["code"])
+        if result is not None:
+            confirmed, codes = result
+            _complete(request, user, confirmed)
+            return _recovery_codes_page(request, codes, form.cleaned_data["next"])
+        ended = _wrong_code(request, user, form)
+        if ended is not None:
+            return ended
+    context = {
+        "form": form,
+        "qr": twofactor.qr_data_uri(device),
+        "secret": twofactor.secret_text(device),
+        "required": policy.requires_two_factor(user),
+    }
+    return render(request, "accounts/otp_enrol.html", context)
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    context = {"codes": codes, "next": twofactor.safe_next(request, next_url)}
+    return render(request, "accounts/otp_recovery_codes.html", context)
+
+
+@require_GET
+def otp_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    device = twofactor.totp_device(user)
+    recovery = twofactor.recovery_device(user)
+    context = {
+        "device": device,
+        "codes_left": recovery.codes_left() if recovery else 0,
+        "required": policy.requires_two_factor(user),
+    }
+    return render(request, "accounts/otp_settings.html", context)
+
+
+@require_POST
+def otp_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        codes = services.recovery_codes_regenerate(user=request.user, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:otp-settings")
+    return _recovery_codes_page(request, codes, "")
 
 
 class LogoutView(auth_views.LogoutView):
@@ -173,6 +316,25 @@ def user_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("“%(username)s” may log in again.") % {"username": target})
+    return redirect("accounts:user-update", pk=target.pk)
+
+
+@require_POST
+def user_otp_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get_for_actor(actor=request.user, pk=pk)
+    try:
+        services.user_otp_reset(user=target, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The second factor of “%(username)s” has been removed and their sessions ended: "
+                "they add an authenticator app at their next login."
+            )
+            % {"username": target},
+        )
     return redirect("accounts:user-update", pk=target.pk)
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from bvct.access.policy import TWO_FACTOR_ROLES
 from bvct.accounts.models import Clearance, Role, RoleCode, User
+from bvct.accounts.services import demo_authenticator_ensure
 from bvct.audit.services import audit_record
 from bvct.core.errors import DomainError
 from bvct.criteria.demo import load_demo_rulesets
@@ -119,6 +121,7 @@ class DemoLogin:
     full_name: str
     unit: str
     roles: tuple[str, ...]
+    two_factor: bool = False  # logs in with a demo authenticator (`bvct otp code USERNAME`)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def demo_load() -> DemoResult:
         user, created = (admin, admin_created) if spec is admin_spec else _upsert_user(spec, units)
         users.append(user)
         users_created += created
+    authenticators = sum(demo_authenticator_ensure(user=user) for user in users)
     people_created = load_demo_people()
     load_demo_declarations()
     rulesets_published = load_demo_rulesets()
@@ -175,6 +179,7 @@ def demo_load() -> DemoResult:
             "units_created": units_created,
             "users_created": users_created,
             "users": [user.username for user in users],
+            "demo_authenticators_created": authenticators,
         },
     )
     logins = tuple(
@@ -183,6 +188,7 @@ def demo_load() -> DemoResult:
             spec.full_name,
             f"{units[spec.unit_code].name} ({spec.unit_code})",
             spec.roles,
+            two_factor=bool(set(spec.roles) & TWO_FACTOR_ROLES),
         )
         for spec in DEMO_USERS
     )

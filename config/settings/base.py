@@ -22,7 +22,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("BVCT_VAR_DIR", str(BASE_DIR / "var")))
@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bvct.core",
     "bvct.orgs",
     "bvct.accounts",
@@ -117,11 +119,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bvct.accounts.sessions.SessionPolicyMiddleware",
     "bvct.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bvct.access.middleware.RoutePolicyMiddleware",
+    "bvct.accounts.ratelimit.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
@@ -265,10 +269,31 @@ CSRF_COOKIE_SECURE = IS_PRODUCTION
 AXES_FAILURE_LIMIT = env_int("BVCT_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BVCT_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A success clears the count only once the login is complete (after the second factor, see
+# `bvct.accounts.twofactor`): wrong second-factor codes count as failures of the account too.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "bvct.accounts.lockout.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Two-factor login (django-otp TOTP; docs/security.md): mandatory for the roles in
+# `access.policy.TWO_FACTOR_ROLES`. A code is accepted one step either side of the server's clock
+# and never twice; after each wrong code the device waits 2^(n-1) seconds before the next try.
+OTP_TOTP_ISSUER = env_str("BVCT_OTP_ISSUER", SITE_NAME)
+OTP_TOTP_TOLERANCE = 1
+OTP_TOTP_THROTTLE_FACTOR = 1
+BVCT_RECOVERY_CODES = 10
+# Demo only: `bvct otp code USER` prints the current code of a device the demo created.
+BVCT_DEMO_OTP_CODES = not IS_PRODUCTION and DEBUG
+
+# Rate limits (docs/security.md): "count/period" with the period in s, m or h; counted in the
+# database (table accounts_ratecounter), shared by every process. Login counts the password and
+# second-factor posts per client address; search and export count requests per user.
+BVCT_RATE_LIMITS = {
+    "login": env_rate("BVCT_RATE_LOGIN", "30/15m"),
+    "search": env_rate("BVCT_RATE_SEARCH", "60/1m"),
+    "export": env_rate("BVCT_RATE_EXPORT", "60/1h"),
+}
 
 # Sessions (docs/security.md): idle and absolute limits by clearance, enforced per request by
 # `bvct.accounts.sessions`; the cookie itself lives no longer than the longest absolute limit.

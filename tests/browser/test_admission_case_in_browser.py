@@ -19,8 +19,8 @@ from bvct.vetting import workflow
 from bvct.vetting.clocks import seed_default_limits
 from bvct.vetting.models import Case, CaseConclusion, CaseType, Status
 from conftest import Tree
-from tests.browser.support import screenshot
-from tests.browser.test_jurisdiction_in_browser import log_in, log_out
+from tests.browser.support import log_in, screenshot
+from tests.browser.test_jurisdiction_in_browser import log_out
 
 pytestmark = pytest.mark.browser
 

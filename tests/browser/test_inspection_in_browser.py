@@ -14,8 +14,8 @@ from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.inspections.models import Inspection
 from conftest import Tree
-from tests.browser.support import screenshot
-from tests.browser.test_jurisdiction_in_browser import log_in, log_out
+from tests.browser.support import log_in, screenshot
+from tests.browser.test_jurisdiction_in_browser import log_out
 
 pytestmark = pytest.mark.browser
 

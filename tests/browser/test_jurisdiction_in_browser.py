@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bvct.accounts.models import RoleCode
-from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.factories import make_user
 from conftest import Tree
-from tests.browser.support import screenshot
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_title(re.compile("^Trang chủ"))
 
 
 def log_out(page: Page) -> None:

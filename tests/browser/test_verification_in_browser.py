@@ -18,8 +18,8 @@ from bvct.verification.defaults import seed_default_reply_limits
 from bvct.verification.models import VerificationRequest
 from bvct.vetting.tests.factories import make_case
 from conftest import Tree
-from tests.browser.support import screenshot
-from tests.browser.test_jurisdiction_in_browser import log_in, log_out
+from tests.browser.support import log_in, screenshot
+from tests.browser.test_jurisdiction_in_browser import log_out
 
 pytestmark = pytest.mark.browser
 

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bvct.access.routes import ROUTE_POLICY, RoutePolicy
 from bvct.accounts.models import RoleCode, User
-from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.support import TwoFactorClient, give_authenticator
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.declarations.tests.factories import make_declaration
@@ -31,6 +31,7 @@ from bvct.vetting.tests.factories import make_case
 from bvct.workdays.models import WorkdayOverride
 from conftest import Tree
 
+SECOND_FACTOR = {"/accounts/2fa/", "/accounts/2fa/enrol/"}  # the steps after the password
 RELATIONS = ("same", "descendant", "ancestor", "sibling", "other_province")
 ACTORS = (*[role.value for role in RoleCode], "anonymous")
 
@@ -394,7 +395,7 @@ def expected(policy: RoutePolicy, actor: str, relation: str | None, *, at_root: 
     return "allow"
 
 
-def observed(response: Any, *, is_api: bool, anonymous: bool) -> str:
+def observed(response: Any, *, is_api: bool, anonymous: bool) -> str:  # noqa: PLR0911
     status = response.status_code
     if status == 404:
         return "not_found"
@@ -402,6 +403,10 @@ def observed(response: Any, *, is_api: bool, anonymous: bool) -> str:
         return "forbidden"
     if status == 401 and is_api:
         return "login"
+    # the matrix's users are logged in with both factors (TwoFactorClient): a redirect to the
+    # second-factor step would mean the roles were never exercised
+    if status == 302 and not anonymous and response["Location"].split("?")[0] in SECOND_FACTOR:
+        return "second factor step"
     # a logged-in user is never sent to the login page by the policy: any redirect is the view's
     if status == 302 and anonymous and "/accounts/login/" in response["Location"]:
         return "login"
@@ -465,7 +470,7 @@ def test_policy_matrix(route_name: str, tree: Tree) -> None:
                         targets[relation] = TARGET_BUILDERS[policy.target](tree, relation)
                     kwargs = {"pk": targets[relation]}
                 url = reverse(route_name, kwargs=kwargs)
-                client = Client()
+                client = TwoFactorClient()
                 if user is not None:
                     client.force_login(user)
                 events_before = AuditEvent.objects.count()
@@ -493,7 +498,7 @@ def test_root_only_routes_open_to_root_users_with_the_role(route_name: str, tree
     policy = ROUTE_POLICY[route_name]
     role = sorted(policy.roles)[0]
     user = make_user(org_unit=tree.root, roles=(role,))
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     kwargs = {}
     if policy.target is not None:
@@ -520,7 +525,7 @@ def test_clearance_matrix(route_name: str, tree: Tree) -> None:
             user = make_user(org_unit=tree.commune_a1, roles=(role,), clearance=clearance)
             for method in policy.methods:
                 url = reverse(route_name, kwargs={"pk": pk})
-                client = Client()
+                client = TwoFactorClient()
                 client.force_login(user)
                 response = client.generic(method, url, HTTP_ACCEPT="text/html")
                 want = "allow" if clearance >= level else "not_found"
@@ -529,4 +534,42 @@ def test_clearance_matrix(route_name: str, tree: Tree) -> None:
                     failures.append(
                         f"{method} {url} as {role} cleared {clearance}: want {want}, got {got}"
                     )
+    assert failures == []
+
+
+def _password_only_client(user: User) -> TwoFactorClient:
+    """A session that passed the password but not the code (the real login form)."""
+    client = TwoFactorClient()
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")
+    return client
+
+
+def test_a_password_only_session_reaches_no_protected_route(tree: Tree) -> None:
+    """Every non-public route, for a user who has an authenticator (sent to the code page) and
+    for one who must add one (sent to enrolment): pages redirect to that step, the API answers
+    401; only the steps themselves and logout are reachable."""
+    admin = make_user(org_unit=tree.commune_a1, roles=tuple(RoleCode.values), clearance=3)
+    give_authenticator(admin)
+    newcomer = make_user(org_unit=tree.commune_a1, roles=tuple(RoleCode.values), clearance=3)
+    failures: list[str] = []
+    for user, step in ((admin, "/accounts/2fa/"), (newcomer, "/accounts/2fa/enrol/")):
+        client = _password_only_client(user)
+        for name, policy in sorted(ROUTE_POLICY.items()):
+            if policy.public or policy.second_factor_step:
+                continue
+            kwargs = {"pk": 1} if policy.target is not None else {}
+            url = reverse(name, kwargs=kwargs)
+            for method in policy.methods:
+                response = client.generic(method, url)
+                if url.startswith("/api/"):
+                    ok = response.status_code == 401
+                else:
+                    location = response.get("Location", "")
+                    ok = response.status_code == 302 and location.split("?")[0] == step
+                if not ok:
+                    failures.append(f"{method} {url} as {user}: {response.status_code}")
     assert failures == []

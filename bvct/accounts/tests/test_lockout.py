@@ -7,11 +7,11 @@ import datetime as dt
 import re
 
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from conftest import Tree
 
@@ -19,7 +19,7 @@ START = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
 
 
 def _attempt(username: str, password: str) -> tuple[int, str]:
-    response = Client().post(
+    response = TwoFactorClient().post(
         reverse("accounts:login"), {"username": username, "password": password}
     )
     body = response.content.decode()
@@ -39,12 +39,12 @@ def test_five_failures_lock_the_account_and_the_page_stays_the_same(tree: Tree) 
         assert "Tên đăng nhập hoặc mật khẩu không đúng" in locked[1]
         assert locked[1].replace("van.thu", "X") == wrong[0][1].replace("van.thu", "X")
         assert unknown[1].replace("khong.co.ai", "X") == wrong[0][1].replace("van.thu", "X")
-        client = Client()
+        client = TwoFactorClient()
         client.post(reverse("accounts:login"), {"username": "van.thu", "password": TEST_PASSWORD})
         assert client.get("/").status_code == 302  # not logged in
         # after the cool-off the right password works
         clock.shift(dt.timedelta(minutes=16))
-        client = Client()
+        client = TwoFactorClient()
         response = client.post(
             reverse("accounts:login"), {"username": "van.thu", "password": TEST_PASSWORD}
         )
@@ -58,7 +58,7 @@ def test_four_failures_do_not_lock(tree: Tree) -> None:
     make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,), username="can.bo")
     for _ in range(4):
         _attempt("can.bo", "wrong-password-1234")
-    client = Client()
+    client = TwoFactorClient()
     client.post(reverse("accounts:login"), {"username": "can.bo", "password": TEST_PASSWORD})
     assert client.get("/").status_code == 200
 
@@ -68,12 +68,12 @@ def test_an_administrator_unlocks(tree: Tree) -> None:
     admin = make_user(org_unit=tree.prov_a, roles=(RoleCode.ADMIN,))
     for _ in range(5):
         _attempt("bi.khoa", "wrong-password-1234")
-    admin_client = Client()
+    admin_client = TwoFactorClient()
     admin_client.force_login(admin)
     response = admin_client.post(reverse("accounts:user-unlock", args=[user.pk]))
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="accounts.user.unlock")
     assert event.data == {"attempts_cleared": 1}  # one record holding the five failures
-    client = Client()
+    client = TwoFactorClient()
     client.post(reverse("accounts:login"), {"username": "bi.khoa", "password": TEST_PASSWORD})
     assert client.get("/").status_code == 200

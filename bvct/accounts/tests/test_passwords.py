@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from bvct.accounts import services
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.core.errors import DomainError
 from config.settings import base
 from conftest import Tree
@@ -31,7 +32,7 @@ def test_a_password_is_stored_as_argon2id_and_long_ones_log_in(tree: Tree) -> No
     services.user_password_change(user=user, password=LONG, actor=user)
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
-    client = Client()
+    client = TwoFactorClient()
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": LONG})
     assert response.status_code == 302
     assert client.get("/").status_code == 200

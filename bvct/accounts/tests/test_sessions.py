@@ -14,6 +14,7 @@ from django.urls import reverse
 from bvct.accounts import services
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.support import TwoFactorClient, log_in_with_code
 from bvct.audit.models import AuditEvent
 from conftest import Tree
 
@@ -22,10 +23,9 @@ HOME = "/"
 
 
 def _login(user: User) -> Client:
-    client = Client()
-    response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
-    )
+    """Through the forms: the password, then the code when the user has an authenticator."""
+    client = TwoFactorClient()
+    response = log_in_with_code(client, user, TEST_PASSWORD)
     assert response.status_code == 302
     return client
 
@@ -70,7 +70,7 @@ def test_absolute_limit_even_when_active(tree: Tree, clearance: int, hours: int)
 
 def test_login_gives_a_new_session_key(tree: Tree) -> None:
     user = make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))
-    client = Client()
+    client = TwoFactorClient()
     client.get(reverse("accounts:login"))
     client.cookies["sessionid"] = "attacker-chosen-key"
     client.post(reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD})
@@ -106,7 +106,7 @@ def test_an_administrator_ends_a_users_sessions(tree: Tree) -> None:
     admin = make_user(org_unit=tree.prov_a, roles=(RoleCode.ADMIN,), clearance=1)
     user = make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))
     first, second = _login(user), _login(user)
-    admin_client = Client()
+    admin_client = TwoFactorClient()
     admin_client.force_login(admin)
     response = admin_client.post(reverse("accounts:user-end-sessions", args=[user.pk]))
     assert response.status_code == 302
@@ -121,7 +121,7 @@ def test_an_administrator_ends_a_users_sessions(tree: Tree) -> None:
     assert _in(_login(user))  # logging in again works
     # an administrator of another province cannot
     other = make_user(org_unit=tree.prov_b, roles=(RoleCode.ADMIN,), clearance=1)
-    outsider = Client()
+    outsider = TwoFactorClient()
     outsider.force_login(other)
     assert outsider.post(reverse("accounts:user-end-sessions", args=[user.pk])).status_code == 404
 

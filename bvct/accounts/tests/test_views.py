@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bvct.accounts.models import Clearance, User
 from bvct.accounts.tests.factories import TEST_PASSWORD, make_user
+from bvct.accounts.tests.support import TwoFactorClient, log_in_with_code
 from bvct.audit.models import AuditEvent
 from conftest import Tree
 
@@ -16,7 +17,7 @@ HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 
@@ -119,8 +120,9 @@ def test_list_query_count_does_not_grow_with_rows(
     for n in range(5):
         make_user(org_unit=tree.commune_a1, roles=("clerk", "officer"), username=f"u{n}")
     client = _client(admin_a)
-    # when / then: session, actor, actor's roles, actor's unit, count, page, roles of the page
-    with django_assert_num_queries(7):
+    # when / then: session, actor, the device that verified the session (two-step login), the
+    # search rate counter, actor's roles, actor's unit, count, page, roles of the page
+    with django_assert_num_queries(9):
         response = client.get(reverse("accounts:user-list"), **HTMX)
     assert response.content.decode().count('data-testid="user-row"') == 6
 
@@ -135,7 +137,7 @@ def test_non_admin_is_refused(tree: Tree, officer_a: User, name: str) -> None:
 
 def test_anonymous_is_sent_to_login(tree: Tree) -> None:
     # when
-    response = Client().get(reverse("accounts:user-list"))
+    response = TwoFactorClient().get(reverse("accounts:user-list"))
     # then
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/users/"
@@ -347,32 +349,36 @@ def test_update_by_a_non_admin_is_refused_and_changes_nothing(tree: Tree, office
 
 def test_login_page_renders(tree: Tree) -> None:
     # when
-    response = Client().get(reverse("accounts:login"))
+    response = TwoFactorClient().get(reverse("accounts:login"))
     # then
     assert response.status_code == 200
     assert "Đăng nhập BVCT" in response.content.decode()
 
 
 def test_login_success_is_audited(tree: Tree, officer_a: User) -> None:
-    # when
-    response = Client().post(
-        reverse("accounts:login"), {"username": "officer.a", "password": TEST_PASSWORD}
-    )
-    # then
+    # when the officer logs in with the password, then the code
+    response = log_in_with_code(TwoFactorClient(), officer_a, TEST_PASSWORD)
+    # then both steps are in the trail
     assert response.status_code == 302
-    event = AuditEvent.objects.get()
-    assert (event.action, event.actor, event.target_id, event.org_unit, event.data) == (
-        "accounts.login.success",
-        officer_a,
-        str(officer_a.pk),
-        tree.prov_a,
-        {},
-    )
+    events = [
+        (event.action, event.actor, event.target_id, event.org_unit, event.data)
+        for event in AuditEvent.objects.order_by("seq")
+    ]
+    assert events == [
+        ("accounts.login.password", officer_a, str(officer_a.pk), tree.prov_a, {}),
+        (
+            "accounts.login.success",
+            officer_a,
+            str(officer_a.pk),
+            tree.prov_a,
+            {"second_factor": "totp"},
+        ),
+    ]
 
 
 def test_login_failure_is_audited_with_the_username_only(tree: Tree, officer_a: User) -> None:
     # when
-    response = Client().post(
+    response = TwoFactorClient().post(
         reverse("accounts:login"), {"username": "officer.a", "password": "sai-mat-khau-roi"}
     )
     # then
@@ -391,7 +397,7 @@ def test_login_of_an_inactive_user_fails_and_is_audited(tree: Tree) -> None:
     # given
     make_user(org_unit=tree.prov_a, roles=("clerk",), username="da.nghi", is_active=False)
     # when
-    response = Client().post(
+    response = TwoFactorClient().post(
         reverse("accounts:login"), {"username": "da.nghi", "password": TEST_PASSWORD}
     )
     # then

@@ -5,6 +5,7 @@ from django.test import Client
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from conftest import Tree
 
 
@@ -25,6 +26,6 @@ def officer(tree: Tree) -> User:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
 from bvct.audit.tests.conftest import client_for
@@ -93,7 +93,7 @@ def test_api_rejects_bad_filters_naming_the_field(auditor: User) -> None:
 def test_api_refuses_non_auditors_and_anonymous(officer: User, tree: Tree) -> None:
     append(1, org_unit=tree.prov_a)
     assert client_for(officer).get(URL).status_code == 403
-    assert Client().get(URL).status_code == 401
+    assert TwoFactorClient().get(URL).status_code == 401
     assert AuditEvent.objects.count() == 1
 
 

@@ -12,12 +12,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from bvct.access import policy
 from bvct.accounts.models import Clearance, User
+from bvct.accounts.services import demo_code
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.core.demo import DEMO_PASSWORD, DemoRefusedError, demo_load
 from bvct.criteria.models import RuleSetVersion
@@ -122,15 +124,47 @@ def test_every_demo_user_logs_in_and_has_the_right_unit_and_roles(db: None) -> N
     demo_load()
     for username, expected in EXPECTED_USERS.items():
         # when
-        client = Client()
+        client = TwoFactorClient()
         response = client.post(
             reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD}
         )
+        if response["Location"].startswith(reverse("accounts:otp-verify")):
+            # the second step with the code `bvct otp code USERNAME` prints
+            response = client.post(
+                reverse("accounts:otp-verify"), {"code": demo_code(username=username)}
+            )
         # then
         assert (username, response.status_code, response["Location"]) == (username, 302, "/")
         assert _user_state(username) == (*expected, True)
         assert client.get(reverse("core:home")).status_code == 200
     assert AuditEvent.objects.filter(action="accounts.login.success").count() == len(EXPECTED_USERS)
+    two_step = {
+        event.actor.username
+        for event in AuditEvent.objects.filter(action="accounts.login.password")
+        if event.actor is not None
+    }
+    assert two_step == {
+        "tw.officer",
+        "hn.officer",
+        "hn.approver",
+        "hn.auditor",
+        "hn.xa.approver",
+        "dn.officer",
+        "hn.registrar",
+        "hn.vanthu",
+        "admin",
+    }
+    # `bvct otp code` prints codes of the demo's own devices only, and only in the demo
+    out = StringIO()
+    call_command("otp", "code", "hn.officer", stdout=out)
+    assert re.fullmatch(r"\d{6}\n", out.getvalue())
+    with pytest.raises(CommandError, match="has no demo authenticator"):
+        call_command("otp", "code", "hn.xa.clerk")
+    with (
+        override_settings(BVCT_DEMO_OTP_CODES=False),
+        pytest.raises(CommandError, match="works only in the demo"),
+    ):
+        call_command("otp", "code", "hn.officer")
 
 
 def _parent_code(unit: OrgUnit) -> str:
@@ -172,8 +206,11 @@ def test_command_prints_the_logins_and_the_password_as_demo_only(db: None) -> No
     assert "DEMO ONLY" in text
     assert f"Password for every demo login: {DEMO_PASSWORD}" in text
     assert re.search(
-        r"^hn\.xa\.clerk +Đỗ Văn Hùng +Đảng bộ phường Hoàn Kiếm \(X00070\) +clerk$", text, re.M
+        r"^hn\.xa\.clerk +Đỗ Văn Hùng +Đảng bộ phường Hoàn Kiếm \(X00070\) +clerk +-$", text, re.M
     )
+    # the two-step users are told how to get their code
+    assert re.search(r"^hn\.officer .* officer +bvct otp code hn\.officer$", text, re.M)
+    assert "`bvct otp code USERNAME` prints its current code" in text
     for username in EXPECTED_USERS:
         assert f"\n{username} " in text
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.criteria import selectors, services
 from bvct.criteria.demo import RULESETS_DIR, load_demo_rulesets
@@ -29,7 +30,7 @@ CONFIDENTIAL = (RULESETS_DIR / "vi-du-vi-tri-co-mat.yaml").read_text("utf-8")
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

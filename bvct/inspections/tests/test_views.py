@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.inspections import services
 from bvct.inspections.models import Inspection, InspectionPlan
 from bvct.inspections.selectors import inspection_attention
@@ -25,7 +26,7 @@ PDF = b"%PDF-1.4 evidence"
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorAPIClient
 from bvct.orgs.models import OrgUnit
 from conftest import Tree
 
@@ -16,7 +17,7 @@ LIST = reverse("api:orgunit-list")
 
 
 def api_for(user: User) -> APIClient:
-    client = APIClient()
+    client = TwoFactorAPIClient()
     client.force_login(user)
     return client
 
@@ -115,7 +116,7 @@ def test_members_may_not_list_units(tree: Tree, roles: tuple[str, ...]) -> None:
 
 
 def test_schema_describes_both_operations(tree: Tree, officer_a: User) -> None:
-    client = APIClient()
+    client = TwoFactorAPIClient()
     client.force_login(officer_a)
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
     operations = schema["paths"]["/api/v1/orgs/"]["get"]

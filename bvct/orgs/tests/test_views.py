@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.orgs.models import OrgUnit
 from bvct.orgs.tests.conftest import snapshot
@@ -19,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 
@@ -36,7 +37,8 @@ def test_tree_shows_the_users_node_and_its_children(
 ) -> None:
     client = client_for(officer_a)
     # session, user, roles, the user's unit; the root through the scope, its children
-    with django_assert_num_queries(6):
+    # +1: the second-factor check (the device that verified the session)
+    with django_assert_num_queries(7):
         response = client.get(reverse("orgs:unit-list"))
     assert response.status_code == 200
     assert response.templates[0].name == "orgs/unit_list.html"
@@ -66,7 +68,8 @@ def test_children_fragment_lists_active_children(
     url = reverse("orgs:unit-children", args=[tree.commune_a1.pk])
     client = client_for(officer_a)
     # session, user, roles, the user's unit; the unit, its children
-    with django_assert_num_queries(6):
+    # +1: the second-factor check (the device that verified the session)
+    with django_assert_num_queries(7):
         response = client.get(url, headers=HTMX)
     assert response.status_code == 200
     page = text(response)
@@ -93,7 +96,8 @@ def test_search_page_works_without_htmx(
 ) -> None:
     client = client_for(officer_a)
     # session, user, roles, the user's unit; names, the hits with their parents
-    with django_assert_num_queries(6):
+    # +2: the second-factor check and the search rate counter
+    with django_assert_num_queries(8):
         response = client.get(reverse("orgs:unit-search"), {"q": "xa a1"})
     assert response.status_code == 200
     page = text(response)
@@ -131,7 +135,8 @@ def test_detail_shows_facts_links_and_admin_actions(
     make_user(org_unit=tree.commune_a1, roles=(RoleCode.CLERK,))
     client = client_for(admin_a)
     # when (session, user, roles, the user's unit; unit, ancestors, children, predecessors, users)
-    with django_assert_num_queries(9):
+    # +1: the second-factor check (the device that verified the session)
+    with django_assert_num_queries(10):
         response = client.get(reverse("orgs:unit-detail", args=[tree.commune_a1.pk]))
     # then
     assert response.status_code == 200

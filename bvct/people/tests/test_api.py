@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorAPIClient
 from bvct.audit.models import AuditEvent
 from bvct.people.models import Person, Sex
 from bvct.people.tests.factories import make_issue, make_person, make_relative
@@ -13,7 +14,7 @@ from bvct.people.tests.helpers import Actors, nothing_changes
 
 
 def _api(user: User) -> APIClient:
-    client = APIClient()
+    client = TwoFactorAPIClient()
     client.force_login(user)
     return client
 
@@ -38,7 +39,8 @@ def test_list_masks_cccd_and_counts_only_scope(tree, actors: Actors, django_asse
         make_person(org_unit=tree.branch_a1, cccd=f"00109000000{n}")
     make_person(org_unit=tree.commune_b1)
     client = _api(actors.inspector)
-    with django_assert_max_num_queries(6):
+    # +2: the second-factor check and the search rate counter
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("api:person-list"))
     data = response.json()
     assert (response.status_code, data["count"], data["page"], data["num_pages"]) == (200, 3, 1, 1)

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.people import services
 from bvct.people.models import Person, RecordedIssue, Relative, Sex
@@ -20,7 +21,7 @@ HX = {"HX-Request": "true"}
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.registers import services
 from bvct.registers.models import Entry
@@ -23,7 +24,7 @@ D = dt.date
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

@@ -8,12 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.core.demo import demo_load
 from bvct.reports.models import PeriodicReport
 
 
 def _client(username: str) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(User.objects.get(username=username))
     return client
 

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import AccessDenied
 from bvct.people.tests.factories import make_person
@@ -134,7 +135,7 @@ def test_exports_open_and_carry_the_figures(tree: Tree, readers: Readers) -> Non
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

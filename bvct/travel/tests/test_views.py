@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.people.tests.factories import make_person
 from bvct.travel import services
 from bvct.travel.models import TravelApplication
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

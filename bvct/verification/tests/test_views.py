@@ -12,6 +12,7 @@ from docx import Document
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.people.models import Relative
 from bvct.people.tests.factories import make_relative
@@ -27,7 +28,7 @@ S = VerificationRequest.Status
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

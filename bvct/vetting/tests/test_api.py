@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.vetting.models import CaseType, Purpose, Status
 from bvct.vetting.tests.conftest import Actors
 from bvct.vetting.tests.factories import make_case
@@ -14,7 +15,7 @@ from conftest import Tree
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import AccessDenied, DomainError
 from bvct.vetting import clocks, dueprocess, limits, services
@@ -157,13 +157,13 @@ def test_a_revised_explanation_window_applies_to_later_notices(
 def test_limits_page_for_staff_and_revision_form_for_the_national_admin(
     actors: Actors, national_admin: User
 ) -> None:
-    officer = Client()
+    officer = TwoFactorClient()
     officer.force_login(actors.officer)
     page = officer.get(reverse("cases:limits")).content.decode()
     assert 'data-testid="step-limits"' in page
     assert reverse("cases:limit-revise") not in page
     assert officer.get(reverse("cases:limit-revise")).status_code == 403
-    admin = Client()
+    admin = TwoFactorClient()
     admin.force_login(national_admin)
     page = admin.get(reverse("cases:limits")).content.decode()
     old = _current_step_limit()
@@ -206,7 +206,7 @@ def test_reply_limits_are_revised_like_the_others(national_admin: User) -> None:
 
     seed_default_reply_limits()
     police = ReplyLimit.objects.get(addressee_kind="police", valid_to__isnull=True)
-    admin = Client()
+    admin = TwoFactorClient()
     admin.force_login(national_admin)
     page = admin.get(reverse("cases:limits")).content.decode()
     assert f"?kind=reply&amp;id={police.pk}" in page
@@ -233,7 +233,7 @@ def test_the_limits_page_shows_the_inspection_scoring(actors: Actors) -> None:
     from bvct.inspections.models import ScoreFormula  # noqa: PLC0415
 
     ScoreFormula.objects.get_or_create(valid_from=D(2025, 7, 1), defaults={"legal_basis": "Ví dụ"})
-    officer = Client()
+    officer = TwoFactorClient()
     officer.force_login(actors.officer)
     page = officer.get(reverse("cases:limits")).content.decode()
     assert 'data-testid="score-formula"' in page

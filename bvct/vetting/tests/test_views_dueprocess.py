@@ -14,6 +14,7 @@ from django.utils import timezone
 from docx import Document
 
 from bvct.accounts.models import User
+from bvct.accounts.tests.support import TwoFactorClient
 from bvct.audit.models import AuditEvent
 from bvct.vetting import dueprocess, storage, workflow
 from bvct.vetting.models import (
@@ -37,7 +38,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = TwoFactorClient()
     client.force_login(user)
     return client
 

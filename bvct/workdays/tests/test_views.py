@@ -105,7 +105,8 @@ def test_year_page_query_budget(
         make_override(day=day, kind=Kind.DAY_OFF, created_by=root_admin)
     client = _logged_in(client, root_admin)
     # then: session, user, roles, the user's unit (policy), overrides with their authors
-    with django_assert_num_queries(5):
+    # +1: the second-factor check (the device that verified the session)
+    with django_assert_num_queries(6):
         response = client.get(CALENDAR, {"year": 2025})
     assert response.status_code == 200
 

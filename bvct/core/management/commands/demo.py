@@ -23,8 +23,17 @@ class Command(BaseCommand):
 
 
 def format_logins(result: DemoResult) -> str:
-    headers = ("username", "name", "unit", "roles")
-    rows = [(x.username, x.full_name, x.unit, ", ".join(x.roles)) for x in result.logins]
+    headers = ("username", "name", "unit", "roles", "second step")
+    rows = [
+        (
+            x.username,
+            x.full_name,
+            x.unit,
+            ", ".join(x.roles),
+            f"bvct otp code {x.username}" if x.two_factor else "-",
+        )
+        for x in result.logins
+    ]
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
 
     def line(cells: tuple[str, ...]) -> str:
@@ -52,6 +61,9 @@ def format_logins(result: DemoResult) -> str:
             *(line(row) for row in rows),
             "",
             f"Password for every demo login: {result.password}",
+            "Officers, approvers, registrars, auditors and admin then need a code from an "
+            "authenticator app: the demo gave them one; in another terminal, "
+            "`bvct otp code USERNAME` prints its current code (demo only).",
             created,
             sheet,
             "",
