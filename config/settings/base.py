@@ -8,6 +8,10 @@ Variables (all optional in development mode):
   BVCT_DEBUG             default: true in development, always false in production
   BVCT_VAR_DIR           where SQLite, keys and uploads live (default: ./var)
   AUDIT_SIGNING_KEY_FILE Ed25519 private key (PEM) that signs audit checkpoints
+  BVCT_KEYS              field-encryption KEKs, "k2:<base64>,k1:<base64>" (or BVCT_KEYS_FILE)
+  BVCT_ACTIVE_KEY        the KEK that wraps new data keys (default: the first of BVCT_KEYS)
+  BVCT_BLIND_INDEX_KEY   HMAC key of the blind indexes, base64 (or BVCT_BLIND_INDEX_KEY_FILE)
+  BVCT_DEV_KEYS_FILE     development only: generated keys when BVCT_KEYS is unset
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.crypto import parse_key, parse_keys
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +45,16 @@ AUDIT_SIGNING_KEY_FILE = Path(
 )
 SITE_NAME = env_str("BVCT_SITE_NAME", "BVCT")
 
+# Field encryption (docs/encryption.md). Unset in development: keys generated in VAR_DIR.
+_FIELD_KEYS_TEXT = env_secret("BVCT_KEYS")
+FIELD_KEYS: dict[str, bytes] | None = parse_keys(_FIELD_KEYS_TEXT) if _FIELD_KEYS_TEXT else None
+FIELD_ACTIVE_KEY = env_str("BVCT_ACTIVE_KEY").strip().lower() or (
+    next(iter(FIELD_KEYS), "") if FIELD_KEYS else ""
+)
+_BLIND_TEXT = env_secret("BVCT_BLIND_INDEX_KEY")
+FIELD_BLIND_INDEX_KEY = parse_key("BVCT_BLIND_INDEX_KEY", _BLIND_TEXT) if _BLIND_TEXT else None
+FIELD_KEYS_FILE = Path(env_str("BVCT_DEV_KEYS_FILE", str(VAR_DIR / "field-keys.json")))
+
 
 def _refuse_unsafe_production() -> None:
     problems: list[str] = []
@@ -55,6 +70,12 @@ def _refuse_unsafe_production() -> None:
         problems.append(
             "AUDIT_SIGNING_KEY_FILE is missing (Ed25519 key that signs audit checkpoints)"
         )
+    if not FIELD_KEYS:
+        problems.append("BVCT_KEYS is missing (key-encryption keys of the sealed fields)")
+    elif FIELD_ACTIVE_KEY not in FIELD_KEYS:
+        problems.append(f"BVCT_ACTIVE_KEY {FIELD_ACTIVE_KEY!r} is not one of BVCT_KEYS")
+    if not FIELD_BLIND_INDEX_KEY:
+        problems.append("BVCT_BLIND_INDEX_KEY is missing (HMAC key of the blind indexes)")
     if problems:
         raise ImproperlyConfigured("Production mode refuses to start: " + "; ".join(problems))
 
