@@ -18,13 +18,19 @@ opening after its row moves to another dossier (a merge).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models, transaction
 from django.db.models.query_utils import DeferredAttribute
 
 from bvct.core import crypto
 from bvct.core.crypto import SealError
+
+if TYPE_CHECKING:  # for the type checker a sealed JSON field holds any JSON value
+    _TextBase = models.TextField[Any, Any]
+    _JSONBase = models.JSONField
+else:
+    _TextBase = _JSONBase = models.TextField
 
 
 class Envelope(str):
@@ -42,7 +48,7 @@ class _SealedAttribute(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Envelope):
-            value = self.field.open(instance, value)
+            value = self.field.open(instance, value)  # type: ignore[attr-defined]
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -56,7 +62,7 @@ class _SealedMixin:
 
     def __init__(self, *args: Any, dossier: str = "person_id", **kwargs: Any) -> None:
         self.dossier = dossier
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()  # type: ignore[misc]
@@ -89,7 +95,7 @@ class _SealedMixin:
             return _PLACEHOLDER  # SealedModel.save writes the value once the row id exists
         return self.seal(model_instance, value)
 
-    # --- the cryptography --------------------------------------------------------------------------
+    # --- the cryptography ------------------------------------------------------------------------
 
     def _aad(self, instance: Any, uid: str) -> bytes:
         return crypto.field_aad(
@@ -134,18 +140,15 @@ def _resolve(instance: Any, path: str) -> Any:
     return value
 
 
-class SealedTextField(_SealedMixin, models.TextField):  # type: ignore[misc]
+class SealedTextField(_SealedMixin, _TextBase):
     """Text encrypted at rest (see the module docstring)."""
 
 
-class SealedJSONField(_SealedMixin, models.TextField):  # type: ignore[misc]
+class SealedJSONField(_SealedMixin, _JSONBase):
     """Any JSON value encrypted at rest (stored as sealed text, not as a JSON column)."""
 
     is_json = True
-    empty_values: ClassVar[list[Any]] = [None]  # {} and [] are values, not "empty"
-
-    def formfield(self, **kwargs: Any) -> Any:  # not used in forms
-        return None
+    empty_values = [None]
 
 
 def sealed_fields(model: type[models.Model]) -> list[_SealedMixin]:

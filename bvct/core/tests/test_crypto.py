@@ -72,7 +72,8 @@ def test_a_value_does_not_open_in_another_place_or_under_another_key() -> None:
 
 
 def test_wrapped_data_keys_need_their_own_kek() -> None:
-    ring = crypto.Keyring(keks={"k2": KEY, "k1": b"\x01" * 32}, active="k2", blind_key=KEY, source="t")
+    keks = {"k2": KEY, "k1": b"\x01" * 32}
+    ring = crypto.Keyring(keks=keks, active="k2", blind_key=KEY, source="t")
     kek_id, wrapped = ring.wrap(b"\x09" * 32, uid="u1")
     assert kek_id == "k2"
     assert ring.unwrap(wrapped, uid="u1", kek_id="k2") == b"\x09" * 32
@@ -89,7 +90,8 @@ def test_blind_index_is_keyed_and_separated_by_purpose() -> None:
     other = crypto.Keyring(keks={"k": KEY}, active="k", blind_key=b"\x05" * 32, source="t")
     value = ring.blind_index("people.relative.cccd", "001095012345")
     assert value == ring.blind_index("people.relative.cccd", "001095012345")
-    assert len(value) == 64 and "001095012345" not in value
+    assert len(value) == 64
+    assert "001095012345" not in value
     assert value != other.blind_index("people.relative.cccd", "001095012345")
     assert value != ring.blind_index("other.purpose", "001095012345")
 
@@ -115,7 +117,8 @@ def test_development_keys_are_generated_once_in_var_dir(tmp_path: Path, settings
     ring = crypto.keyring()
     assert path.exists()
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
-    assert ring.active == "dev1" and len(ring.keks["dev1"]) == 32
+    assert ring.active == "dev1"
+    assert len(ring.keks["dev1"]) == 32
     crypto.reset_keyring()
     assert crypto.keyring().keks == ring.keks  # read back, not regenerated
     assert json.loads(path.read_text())["active"] == "dev1"

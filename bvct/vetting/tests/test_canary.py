@@ -25,7 +25,7 @@ from bvct.people.models import Person, RecordedIssue, Relative
 from bvct.people.services.relatives import RelativeFields
 from bvct.verification import services as verification
 from bvct.verification.defaults import seed_default_reply_limits
-from bvct.verification.models import ReplyOutcome
+from bvct.verification.models import ReplyOutcome, VerificationRequest
 from bvct.verification.tests.factories import send_request
 from bvct.vetting import dueprocess, services
 from bvct.vetting.conclusions import ConclusionInput
@@ -46,7 +46,7 @@ CANARY = {
 CONTROL = "CANARY-CONTROL-plaintext-e9Qb4"  # written to a plaintext column on purpose
 
 
-def _write_canaries(tree: Tree, actors: Actors) -> dict[str, object]:
+def _write_canaries(tree: Tree, actors: Actors) -> dict[str, int]:
     subject, boss, member = actors.subject, actors.boss, actors.member
     Person.objects.filter(pk=subject.pk).update(residence_text=CONTROL)
     draft = declarations.declaration_start(person=subject, channel="portal", actor=member)
@@ -105,7 +105,7 @@ def _storage_bytes(tmp_path: Path) -> bytes:
         )
         return done.stdout
     name = str(settings["NAME"])
-    if connection.is_in_memory_db():
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]
         copy = tmp_path / "copy.sqlite3"
         target = sqlite3.connect(copy)
         connection.ensure_connection()
@@ -138,5 +138,5 @@ def test_canaries_are_nowhere_in_plaintext_but_read_back(
     assert Explanation.objects.get(pk=ids["explanation"]).text == CANARY["explanation"]
     assert CaseConclusion.objects.get(pk=ids["conclusion"]).facts == CANARY["facts"]
     assert Appeal.objects.get(pk=ids["appeal"]).grounds == CANARY["appeal"]
-    request = verification.VerificationRequest.objects.get(pk=ids["request"])
+    request = VerificationRequest.objects.get(pk=ids["request"])
     assert request.reply_text == CANARY["reply"]

@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _next_id(self) -> str:
         try:
             ids = list(crypto.keyring().keks)
-        except Exception:  # noqa: BLE001 (no usable keyring yet: start at k1)
+        except Exception:  # no usable keyring yet: start at k1
             ids = []
         numbers = [int(m.group(1)) for i in ids if (m := re.fullmatch(r"k(\d+)", i))]
         return f"k{max(numbers, default=0) + 1}"
