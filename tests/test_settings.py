@@ -71,9 +71,46 @@ def test_production_names_every_missing_setting(tmp_path: Path) -> None:
         "ALLOWED_HOSTS is missing",
         "DATABASE_URL is missing",
         "AUDIT_SIGNING_KEY_FILE is missing",
+        "BVCT_KEYS is missing",
+        "BVCT_BLIND_INDEX_KEY is missing",
     ):
         assert name in result.stderr
     assert "SECRET_KEY" not in result.stderr
+
+
+def test_production_refuses_an_active_key_that_is_not_configured(tmp_path: Path) -> None:
+    env = {**_production(tmp_path), "BVCT_ACTIVE_KEY": "k9"}
+    result = run_bvct("check", env=env)
+    assert result.returncode == 2
+    assert "BVCT_ACTIVE_KEY 'k9' is not one of BVCT_KEYS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_field_key_is_named_on_one_line(tmp_path: Path) -> None:
+    env = {**_production(tmp_path), "BVCT_KEYS": "k2:c2hvcnQ"}
+    result = run_bvct("check", env=env)
+    assert result.returncode == 2
+    assert "BVCT_KEYS[k2]: a key must be 32 bytes" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# two fixed throw-away keys of 32 bytes, base64
+FIELD_KEYS_ENV = {
+    "BVCT_KEYS": "k2:" + "Ag" * 21 + "A," + "k1:" + "AQ" * 21 + "A",
+    "BVCT_BLIND_INDEX_KEY": "Aw" * 21 + "A",
+}
+
+
+def _production(tmp_path: Path) -> dict[str, str]:
+    return {
+        "BVCT_MODE": "production",
+        "BVCT_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "k7Qz-" + "".join(chr(65 + (i * 5) % 26) for i in range(60)),
+        "ALLOWED_HOSTS": "bvct.example",
+        "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
+        "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+        **FIELD_KEYS_ENV,
+    }
 
 
 def test_secret_key_file_is_read(tmp_path: Path) -> None:
@@ -88,6 +125,7 @@ def test_secret_key_file_is_read(tmp_path: Path) -> None:
         "ALLOWED_HOSTS": "bvct.example",
         "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
         "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+        **FIELD_KEYS_ENV,
     }
     result = run_bvct("check", "--deploy", "--fail-level", "CRITICAL", env=env)
     assert "SECRET_KEY is missing" not in result.stderr
@@ -108,6 +146,7 @@ def test_deploy_check_is_clean_in_production(tmp_path: Path) -> None:
         "ALLOWED_HOSTS": "bvct.example",
         "DATABASE_URL": "postgres://u@127.0.0.1:1/x",
         "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "k.pem"),
+        **FIELD_KEYS_ENV,
     }
     # when Django's deployment checks run, failing on any warning
     result = run_bvct("check", "--deploy", "--fail-level", "WARNING", env=env)

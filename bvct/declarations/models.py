@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.fields import SealedJSONField, SealedModel
 from bvct.core.models import TimeStampedModel
 
 
-class Declaration(TimeStampedModel):
+class Declaration(SealedModel, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -36,7 +37,7 @@ class Declaration(TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     channel = models.CharField(_("entered through"), max_length=10, choices=Channel.choices)
-    content = models.JSONField(_("content"), default=dict)
+    content = SealedJSONField(_("content"), default=dict)  # encrypted at rest
     based_on = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -7,11 +7,14 @@ in `bvct.namesearch`; people services keep it up to date.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.fields import SealedModel, SealedTextField
 from bvct.core.models import TimeStampedModel
 
 
@@ -157,7 +160,7 @@ class Person(TimeStampedModel):
         return self.full_name
 
 
-class Relative(TimeStampedModel):
+class Relative(SealedModel, TimeStampedModel):
     class Relationship(models.TextChoices):
         FATHER = "father", _("Father")
         MOTHER = "mother", _("Mother")
@@ -184,7 +187,9 @@ class Relative(TimeStampedModel):
     )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
-    cccd = models.CharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
+    # encrypted at rest; exact lookups (reuse of verification replies) go through the blind index
+    cccd = SealedTextField(_("citizen ID (CCCD)"), blank=True, default="")
+    cccd_bidx = models.CharField(max_length=64, blank=True, default="", editable=False)
     address_text = models.CharField(_("address"), max_length=255, blank=True)
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
     is_deceased = models.BooleanField(_("deceased"), default=False)
@@ -207,12 +212,27 @@ class Relative(TimeStampedModel):
         verbose_name = _("relative")
         verbose_name_plural = _("relatives")
         ordering = ["person", "relationship", "birth_year"]
+        indexes = [
+            models.Index(
+                fields=["cccd_bidx"], condition=~Q(cccd_bidx=""), name="relative_cccd_bidx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_relationship_display()}: {self.full_name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the CCCD's blind index in step with the (sealed) CCCD."""
+        from bvct.people.dossier_keys import cccd_index  # noqa: PLC0415 (imports this module)
 
-class RecordedIssue(TimeStampedModel):
+        self.cccd_bidx = cccd_index(self.cccd)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "cccd" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "cccd_bidx"}
+        super().save(*args, **kwargs)
+
+
+class RecordedIssue(SealedModel, TimeStampedModel):
     """A political-history, current-political or truthfulness issue recorded on a dossier."""
 
     class Family(models.TextChoices):
@@ -246,7 +266,7 @@ class RecordedIssue(TimeStampedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.DECLARED
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    summary = models.TextField(_("summary"))
+    summary = SealedTextField(_("summary"))  # encrypted at rest
     classification = models.PositiveSmallIntegerField(_("classification"), default=1)
     conclusion_reference = models.CharField(
         _("concluding document"),
@@ -278,3 +298,28 @@ class RecordedIssue(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_family_display()} ({self.get_status_display()})"
+
+
+class DossierKey(models.Model):
+    """The data key of one dossier, stored only wrapped by a key-encryption key (`kek_id`).
+
+    Sealed fields of the person's records name the key by `uid` (random, never reused); the
+    rotation job (`bvct keys rotate`) re-wraps `wrapped` under the active KEK and nothing else.
+    """
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="dossier_key", verbose_name=_("person")
+    )
+    uid = models.CharField(max_length=32, unique=True, editable=False)
+    kek_id = models.CharField(_("key-encryption key"), max_length=20)
+    wrapped = models.CharField(max_length=120, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier data key")
+        verbose_name_plural = _("dossier data keys")
+        indexes = [models.Index(fields=["kek_id", "id"], name="dossierkey_kek_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.uid} ({self.kek_id})"

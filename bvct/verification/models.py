@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.fields import SealedModel, SealedTextField
+
 
 class AddresseeKind(models.TextChoices):
     PARTY = "party", _("Party organisation")
@@ -85,7 +87,7 @@ class ReplyOutcome(models.TextChoices):
     REFUSED = "refused", _("Refused with a reason")
 
 
-class VerificationRequest(models.Model):
+class VerificationRequest(SealedModel):
     class Status(models.TextChoices):
         AWAITING_CONSENT = "awaiting_consent", _("Awaiting an approver's consent")
         SENT = "sent", _("Sent")
@@ -156,7 +158,9 @@ class VerificationRequest(models.Model):
     reply_outcome = models.CharField(
         _("reply"), max_length=20, choices=ReplyOutcome.choices, blank=True
     )
-    reply_text = models.TextField(_("content of the reply"), blank=True)
+    reply_text = SealedTextField(  # encrypted at rest
+        _("content of the reply"), blank=True, dossier="case.person_id"
+    )
     reply_reference = models.CharField(_("reply number and date"), max_length=120, blank=True)
     replied_on = models.DateField(_("answered on"), null=True, blank=True)
     replied_by = models.ForeignKey(

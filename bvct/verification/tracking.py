@@ -164,8 +164,8 @@ def _same_person_filter(case: Case, relative: Relative | None) -> Q:
     if relative.linked_person_id is not None:
         same |= Q(relative__linked_person_id=relative.linked_person_id)
         same |= Q(relative__isnull=True, request__case__person_id=relative.linked_person_id)
-    if relative.cccd:
-        same |= Q(relative__cccd=relative.cccd)
+    if relative.cccd:  # the CCCD is sealed: exact match through its blind index
+        same |= Q(relative__cccd_bidx=relative.cccd_bidx)
     if relative.birth_date is not None:
         same |= Q(relative__name_key=relative.name_key, relative__birth_date=relative.birth_date)
     return same

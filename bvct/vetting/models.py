@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.fields import SealedModel, SealedTextField
+
 
 class CaseType(models.TextChoices):
     ADMISSION = "admission", _("Admission verification")
@@ -518,7 +520,7 @@ class ConclusionOutcome(models.TextChoices):
     CLEARED = "cleared", _("Cleared")
 
 
-class CaseConclusion(models.Model):
+class CaseConclusion(SealedModel):
     """The decision or conclusion that ended a case: outcome, the facts it cites, the criteria
     version used (through the stored evaluation), its number and the generated DOCX."""
 
@@ -527,7 +529,7 @@ class CaseConclusion(models.Model):
         CaseTransition, on_delete=models.PROTECT, related_name="conclusion"
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=ConclusionOutcome.choices)
-    facts = models.TextField(_("facts relied on"))
+    facts = SealedTextField(_("facts relied on"), dossier="case.person_id")  # encrypted
     evaluation = models.ForeignKey(
         "criteria.Evaluation",
         on_delete=models.PROTECT,
@@ -629,12 +631,12 @@ class CaseNotice(models.Model):
         return f"{self.get_kind_display()} {self.issued_on:%d/%m/%Y}"
 
 
-class Explanation(models.Model):
+class Explanation(SealedModel):
     """The subject's written explanation (bản tường trình) in answer to a notice."""
 
     notice = models.OneToOneField(CaseNotice, on_delete=models.PROTECT, related_name="explanation")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="explanations")
-    text = models.TextField(_("explanation"))
+    text = SealedTextField(_("explanation"), dossier="case.person_id")  # encrypted at rest
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -650,7 +652,7 @@ class Explanation(models.Model):
         return f"#{self.pk}"
 
 
-class Appeal(models.Model):
+class Appeal(SealedModel):
     """A complaint against a conclusion, heard by a panel with no earlier role in the case."""
 
     class Status(models.TextChoices):
@@ -661,7 +663,7 @@ class Appeal(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
     conclusion = models.ForeignKey(CaseConclusion, on_delete=models.PROTECT, related_name="appeals")
-    grounds = models.TextField(_("grounds"))
+    grounds = SealedTextField(_("grounds"), dossier="case.person_id")  # encrypted at rest
     lodged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -11,6 +11,10 @@ Variables (all optional in development mode):
   DATABASE_REPLICA_URL   optional streaming replica for read-only views (bvct/core/replica.py)
   BVCT_LOG_FORMAT        text (development default) or json (production default)
   BVCT_BIND, BVCT_WORKERS, BVCT_WORKER_TIMEOUT   `bvct serve` (gunicorn)
+  BVCT_KEYS              field-encryption KEKs, "k2:<base64>,k1:<base64>" (or BVCT_KEYS_FILE)
+  BVCT_ACTIVE_KEY        the KEK that wraps new data keys (default: the first of BVCT_KEYS)
+  BVCT_BLIND_INDEX_KEY   HMAC key of the blind indexes, base64 (or BVCT_BLIND_INDEX_KEY_FILE)
+  BVCT_DEV_KEYS_FILE     development only: generated keys when BVCT_KEYS is unset
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from bvct.core.crypto import parse_key, parse_keys
 from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +52,16 @@ SITE_NAME = env_str("BVCT_SITE_NAME", "BVCT")
 BVCT_SITE_KEY_DIR = env_str("BVCT_SITE_KEY_DIR", "")
 BVCT_BUNDLE_MAX_AGE_DAYS = env_int("BVCT_BUNDLE_MAX_AGE_DAYS", 30)
 
+# Field encryption (docs/encryption.md). Unset in development: keys generated in VAR_DIR.
+_FIELD_KEYS_TEXT = env_secret("BVCT_KEYS")
+FIELD_KEYS: dict[str, bytes] | None = parse_keys(_FIELD_KEYS_TEXT) if _FIELD_KEYS_TEXT else None
+FIELD_ACTIVE_KEY = env_str("BVCT_ACTIVE_KEY").strip().lower() or (
+    next(iter(FIELD_KEYS), "") if FIELD_KEYS else ""
+)
+_BLIND_TEXT = env_secret("BVCT_BLIND_INDEX_KEY")
+FIELD_BLIND_INDEX_KEY = parse_key("BVCT_BLIND_INDEX_KEY", _BLIND_TEXT) if _BLIND_TEXT else None
+FIELD_KEYS_FILE = Path(env_str("BVCT_DEV_KEYS_FILE", str(VAR_DIR / "field-keys.json")))
+
 
 def _refuse_unsafe_production() -> None:
     problems: list[str] = []
@@ -62,6 +77,12 @@ def _refuse_unsafe_production() -> None:
         problems.append(
             "AUDIT_SIGNING_KEY_FILE is missing (Ed25519 key that signs audit checkpoints)"
         )
+    if not FIELD_KEYS:
+        problems.append("BVCT_KEYS is missing (key-encryption keys of the sealed fields)")
+    elif FIELD_ACTIVE_KEY not in FIELD_KEYS:
+        problems.append(f"BVCT_ACTIVE_KEY {FIELD_ACTIVE_KEY!r} is not one of BVCT_KEYS")
+    if not FIELD_BLIND_INDEX_KEY:
+        problems.append("BVCT_BLIND_INDEX_KEY is missing (HMAC key of the blind indexes)")
     if problems:
         raise ImproperlyConfigured("Production mode refuses to start: " + "; ".join(problems))
 

@@ -9,3 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Fixed throw-away field keys (two KEKs so that rotation can be tested); never used elsewhere.
+FIELD_KEYS = {"t2": b"\x02" * 32, "t1": b"\x01" * 32}
+FIELD_ACTIVE_KEY = "t2"
+FIELD_BLIND_INDEX_KEY = b"\x03" * 32

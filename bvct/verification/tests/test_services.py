@@ -375,3 +375,31 @@ def test_statistics_per_addressee_and_node(tree: Tree, actors: Actors) -> None:
     assert by_name[police.name].overdue_now == 1
     (node,) = stats.by_node
     assert (node.sent, node.answered, node.p90, node.overdue_now) == (2, 1, 4, 1)
+
+
+def test_reuse_finds_the_same_relative_on_another_dossier_by_the_sealed_cccd(
+    tree: Tree, actors: Actors
+) -> None:
+    # given a certified reply about a father whose CCCD is sealed (blind index kept beside it)
+    with at(D(2026, 3, 2)):
+        old_case = make_case(person=actors.subject, status=Status.VERIFYING)
+        father = make_relative(person=actors.subject, relationship=R.FATHER, cccd="001060012345")
+        request = send_request(
+            actor=actors.officer, case=old_case, addressee_unit=tree.commune_b1,
+            relatives=[father], include_subject=False,
+        )  # fmt: skip
+        services.reply_record(
+            actor=actors.outsider, request=request, data=services.ReplyInput(outcome="certified")
+        )
+    # when a sibling's dossier names the same father, recorded separately with the same CCCD
+    sibling = make_person(org_unit=tree.grassroots_a1)
+    same_father = make_relative(person=sibling, relationship=R.FATHER, cccd="001060012345")
+    other_father = make_relative(person=sibling, relationship=R.FATHER, cccd="001060099999")
+    new_case = make_case(person=sibling, status=Status.VERIFYING)
+    offers = tracking.reuse_offers(
+        actor=actors.officer, case=new_case, relatives=[same_father, other_father],
+        today=D(2026, 6, 1),
+    )  # fmt: skip
+    # then the earlier reply is offered for the same CCCD only
+    assert offers[same_father.pk] == [request]
+    assert offers[other_father.pk] == []
