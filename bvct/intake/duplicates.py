@@ -95,7 +95,12 @@ def _matching(
     table = connection.ops.quote_name(model._meta.db_table)
     conditions = [f"{connection.ops.quote_name(name)} = %s" for name in equal]
     params: list[int | str | list[str]] = list(equal.values())
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not any("," in value for value in values):
+        # one text parameter split by the server: Django's client-side binding would quote a
+        # list of thousands of numbers element by element, in Python
+        conditions.append(f"{column} = ANY(string_to_array(%s, ','))")
+        params.append(",".join(values))
+    elif connection.vendor == "postgresql":
         conditions.append(f"{column} = ANY(%s)")
         params.append(values)
     else:
