@@ -13,13 +13,13 @@ What a query matches
   that stop as soon as enough people match in the actor's scope:
   1. the words as typed, a misspelt word (one no indexed name contains) replaced by the known
      syllables one edit away from it;
-  2. for two words or more, while fewer than `TYPO_MORE` (5,000) match: also one of the other
+  2. for two words or more, while fewer than `TYPO_MORE` (a page) match: also one of the other
      words one edit away, ranked after the exact matches (the names already counted are not
      counted again);
   3. for two words or more, while nobody matches: every word one edit away.
-  So a real name shows that name first and its near misses after it (a typo may have turned
-  the intended name into another real one), a very common one (more than `TYPO_MORE` people)
-  only itself, and a misspelt one shows its corrections. A single real word ("Hùng", born
+  So a real, common name shows that name and not its neighbours ("Nguyễn Văn Nam" does not
+  bring in hundreds of "Lam", "Năm" and "Nan"), a rare one is completed with its near misses
+  after it, and a misspelt one shows its corrections. A single real word ("Hùng", born
   1980) is taken as typed: its neighbours are other real names ("Hồng", "Dũng"), and reading
   all of them at national scale costs more than they are worth. The price: a typo that turns
   a name into another real name that more than `TYPO_MORE` people in scope bear is not
@@ -67,13 +67,13 @@ from bvct.orgs.models import subtree_upper_bound
 from bvct.people.models import Person
 
 TYPO_PAGE = 20  # a page of people
-# One more word may carry a typo while fewer people than this match the words as typed: well
-# beyond a page, so that a typo which turns a name into another real one (Phạm Thị "Ha" typed
-# for Phạm Thị Hoa, 3,930 namesakes in the country at 5.6 million people) still finds the
-# intended name, ranked after the exact matches; names borne by more people than this (Nguyễn
-# Văn Hùng, ~40,000) are taken as typed, as their neighbours would cost more to count than they
-# are worth.
-TYPO_MORE = 5000
+# One more word may carry a typo while fewer people than this match the words as typed. Raising
+# it corrects a typo that turned a name into another real one (Phạm Thị "Ha" typed for Phạm Thị
+# Hoa): measured at 1,010,000 people with 5,000, one-typo recall@20 went from 0.98 to 1.0 at
+# the root, but the CPU p95 of every multi-word query at the root went from ~40 to ~100 ms
+# (the neighbours of common names are counted too), so it stays at a page
+# (bench/RESULTS-search.md).
+TYPO_MORE = TYPO_PAGE
 TYPO_THRESHOLD = 1  # every word may carry a typo only while fewer people than this match
 MAX_WORDS = 6
 MAX_LIMIT = 100
