@@ -245,22 +245,21 @@ def _create_people(
         return {}
     blocked = found.error_rows | found.duplicate_rows
     ready = [d for d in drafts if d.row not in blocked]
-    values = [_person_values(d, unit_ids[d.row], actor) for d in ready]
-    ids = insert_new_ids(Person, values)
+    ids = insert_new_ids(Person, [_person_values(d, unit_ids[d.row], actor) for d in ready])
     index_new_rows(
         [
             PersonRow(
                 pk,
-                item["full_name"],
-                item["org_unit_id"],
+                d.full_name,
+                unit_ids[d.row],
                 _CLASSIFICATION,
-                item["birth_year"],
-                item["hometown_province_code"],
-                item["cccd"],
-                item["party_card_number"],
+                d.birth.year if d.birth else None,
+                d.hometown_province_code,
+                d.cccd,
+                d.party_card_number,
                 None,
             )
-            for pk, item in zip(ids, values, strict=True)
+            for pk, d in zip(ids, ready, strict=True)
         ]
     )
     return {draft.row: pk for draft, pk in zip(ready, ids, strict=True)}
