@@ -7,8 +7,9 @@ Steps (PostgreSQL only: the target compares with PostgreSQL's COPY):
 1. The file: `bench/gen_people.py N` writes var/bench/people-N.csv (kept and reused; the same N
    always gives the same bytes).
 2. The database named in DATABASE_URL is dropped and created again (it must be a bench database:
-   its name has to start with "bvct_bench_"), migrated, and given the official tree and a clerk
-   at the root, "bench.clerk", whose jurisdiction holds every unit code of the file.
+   its name starts with "bvct_" and contains "bench"), migrated, and given the official tree and
+   a clerk at the root, "bench.clerk", whose jurisdiction holds every unit code of the file
+   (`--template DB`: created as a copy of DB, a database this script set up earlier).
 3. COPY: the file is streamed by the client (`COPY … FROM STDIN (FORMAT csv, HEADER)`, what
    psql's \\copy does) into `bench_copy`, a table of ten text columns with no index, no key and
    no constraint. Timed from the first byte sent to the commit.
@@ -78,13 +79,17 @@ def bvct(*args: str, env: dict[str, str]) -> None:
     subprocess.run(command, check=True, env=env, cwd=ROOT)  # noqa: S603 (our own CLI)
 
 
-def fresh_database(url: str, env: dict[str, str]) -> None:
+def fresh_database(url: str, env: dict[str, str], template: str | None = None) -> None:
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("bvct_bench_"):
-        sys.exit(f"refusing to drop {name!r}: a bench database's name starts with bvct_bench_")
+    if not (name.startswith("bvct_") and "bench" in name):
+        sys.exit(f"refusing to drop {name!r}: a bench database's name is bvct_…bench…")
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if template:  # a database this script set up earlier (migrated, tree, clerk), unused
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            log(f"database {name} created from {template}")
+            return
         connection.execute(f'CREATE DATABASE "{name}"')
     log(f"database {name} created; migrating and loading the official tree")
     bvct("migrate", "--noinput", "-v", "0", env=env)
@@ -155,6 +160,10 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--template",
+        help="create the database from this one (already migrated, with the tree and the clerk)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -164,7 +173,8 @@ def main() -> None:
     env["BVCT_DEBUG"] = "false"  # as in production: no query log
     env.setdefault("BVCT_VAR_DIR", str(BENCH_DIR / "var"))
     path = csv_file(args.count)
-    fresh_database(url, env)
+    loadavg_before = Path("/proc/loadavg").read_text().split()[:3]
+    fresh_database(url, env, args.template)
     log("COPY into an unindexed table")
     copy_seconds = time_copy(url, path)
     log(f"COPY: {copy_seconds:.1f} s; now bvct import")
@@ -180,6 +190,8 @@ def main() -> None:
         "ratio_import_to_copy": round(copy_seconds / import_seconds, 4),
         "import_peak_rss_mb": round(peak_rss / 2**20, 1),
         "tables": counts(url),
+        "loadavg_before": loadavg_before,
+        "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
         "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "import_output": output.strip().splitlines()[:3],
     }

@@ -62,6 +62,7 @@ from gen_people import Generator, Synthetic  # noqa: E402
 
 from bvct.accounts.models import Role, RoleCode, User  # noqa: E402
 from bvct.core.text import fold  # noqa: E402
+from bvct.namesearch import search as namesearch_search  # noqa: E402
 from bvct.namesearch.models import (  # noqa: E402
     IndexRebuild,
     SearchEntry,
@@ -187,16 +188,52 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def load(count: int) -> dict[str, Any]:
+def load(count: int, *, drop_indexes: bool = False) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     load_official_units()
+    dropped = drop_secondary_indexes(Person._meta.db_table) if drop_indexes else []
     insert_seconds = insert_people(count)
     log(f"people inserted: {count} in {insert_seconds:.0f}s")
-    return {
+    started = time.perf_counter()
+    recreate_indexes(dropped)
+    figures: dict[str, Any] = {
         "insert_seconds": round(insert_seconds, 1),
         "insert_rate": round(count / insert_seconds),
-        **reindex(count),
+        "person_index_seconds": round(time.perf_counter() - started, 1),
     }
+    dropped = drop_secondary_indexes(SearchEntry._meta.db_table) if drop_indexes else []
+    figures.update(reindex(count, dropped=dropped))
+    return figures
+
+
+def drop_secondary_indexes(table: str) -> list[str]:
+    """PostgreSQL, a first load only: drop the table's plain (not unique, not constraint)
+    indexes, returning their definitions for `recreate_indexes` — building them once after the
+    load is several times faster than maintaining them row by row (RESULTS-search.md)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+            "AND i.indexdef NOT LIKE 'CREATE UNIQUE%%' AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [table],
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    log(f"  {len(found)} indexes of {table} dropped for the load")
+    return [definition for _, definition in found]
+
+
+def recreate_indexes(definitions: list[str]) -> None:
+    if not definitions:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        for definition in definitions:
+            cursor.execute(definition)
+    log(f"  {len(definitions)} indexes recreated")
 
 
 def extend(count: int) -> dict[str, Any]:
@@ -222,7 +259,7 @@ def extend(count: int) -> dict[str, Any]:
     }
 
 
-def reindex(count: int, *, purge: bool = False) -> dict[str, Any]:
+def reindex(count: int, *, purge: bool = False, dropped: list[str] | None = None) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     if purge:  # the index format changed: start from empty tables
         with connection.cursor() as cursor:
@@ -233,11 +270,15 @@ def reindex(count: int, *, purge: bool = False) -> dict[str, Any]:
     index_seconds = time.perf_counter() - started
     log(f"index built: {count} in {index_seconds:.0f}s")
     started = time.perf_counter()
+    recreate_indexes(dropped or [])
+    create_index_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     analyze()
     analyze_seconds = time.perf_counter() - started
     return {
         "index_seconds": round(index_seconds, 1),
         "index_rate": round(count / index_seconds),
+        "create_index_seconds": round(create_index_seconds, 1),
         "analyze_seconds": round(analyze_seconds, 1),
     }
 
@@ -393,7 +434,9 @@ def targets(count: int, rng: random.Random) -> Iterator[Person]:
             return
 
 
-def run_queries(per_kind: int, seed: int) -> dict[str, dict[str, Any]]:
+def run_queries(
+    per_kind: int, seed: int, kinds: tuple[str, ...] = KINDS
+) -> dict[str, dict[str, Any]]:
     rng = random.Random(seed)  # noqa: S311 (benchmark sampling)
     root, province_actor = actors()
     results: dict[str, dict[str, Any]] = {}
@@ -401,6 +444,10 @@ def run_queries(per_kind: int, seed: int) -> dict[str, dict[str, Any]]:
         search_people(actor=User.objects.get(pk=root.pk), query=warm.full_name)
         search_people(actor=province_actor(warm), query=warm.given_name, birth_year=1980)
     for kind in KINDS:
+        if kind not in kinds:  # the targets are still drawn: the same people as a full run
+            for _ in targets(per_kind, rng):
+                pass
+            continue
         stats = {"root": Stats(), "province": Stats()}
         for person in targets(per_kind, rng):
             query = make_query(kind, person, rng)
@@ -462,21 +509,37 @@ def main() -> None:
     parser.add_argument(
         "--extend", action="store_true", help="with --skip-load: add people up to COUNT"
     )
+    parser.add_argument(
+        "--drop-indexes",
+        action="store_true",
+        help="PostgreSQL first load: build the secondary indexes after the rows, not during",
+    )
+    parser.add_argument("--kinds", help="comma-separated query kinds (default: all)")
+    parser.add_argument(
+        "--typo-more",
+        type=int,
+        help="override namesearch.search.TYPO_MORE (e.g. 20: the threshold before 04/12/2026)",
+    )
     args = parser.parse_args()
+    if args.typo_more is not None:
+        namesearch_search.TYPO_MORE = args.typo_more
     log(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     report: dict[str, Any] = {"count": args.count, "vendor": connection.vendor}
     report["machine_before"] = machine()
     if not args.skip_load:
-        report["load"] = load(args.count)
+        report["load"] = load(args.count, drop_indexes=args.drop_indexes)
     elif args.reindex:
-        report["load"] = reindex(args.count, purge=True)
+        dropped = drop_secondary_indexes(SearchEntry._meta.db_table) if args.drop_indexes else []
+        report["load"] = reindex(args.count, purge=True, dropped=dropped)
     elif args.extend:
         report["load"] = extend(args.count)
     existing = Person.objects.count()
     if existing != args.count:
         sys.exit(f"the database holds {existing} people, not {args.count}")
     if not args.load_only:
-        report["queries"] = run_queries(args.queries, args.seed)
+        kinds = tuple(args.kinds.split(",")) if args.kinds else KINDS
+        report["queries"] = run_queries(args.queries, args.seed, kinds)
+        report["typo_more"] = namesearch_search.TYPO_MORE
     report["machine_after"] = machine()
     print(json.dumps(report, ensure_ascii=False, indent=1))  # noqa: T201
 

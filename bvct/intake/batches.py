@@ -29,11 +29,11 @@ from bvct.intake.duplicates import (
     find_in_earlier_batches,
     find_in_registry,
 )
-from bvct.intake.inserts import insert_new, insert_rows
+from bvct.intake.inserts import insert_new_ids, insert_rows
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import SheetRow
 from bvct.intake.rows import PersonDraft, RowIssue, validate_row
-from bvct.namesearch.index import index_people
+from bvct.namesearch.index import PersonRow, index_new_rows
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
 
@@ -230,21 +230,39 @@ def _add_findings(
     return repeats
 
 
+_CLASSIFICATION = Person._meta.get_field("classification").get_default()
+
+
 def _create_people(
     job: ImportJob,
     actor: User,
     drafts: Sequence[PersonDraft],
     unit_ids: dict[int, int],
     found: _Sorted,
-) -> dict[int, Person]:
-    """Insert the rows that have no problem at all; index their names. Row → person."""
+) -> dict[int, int]:
+    """Insert the rows that have no problem at all; index their names. Row → person id."""
     if job.is_dry_run:
         return {}
     blocked = found.error_rows | found.duplicate_rows
     ready = [d for d in drafts if d.row not in blocked]
-    people = insert_new(Person, [_person_values(d, unit_ids[d.row], actor) for d in ready])
-    index_people(people)
-    return {draft.row: person for draft, person in zip(ready, people, strict=True)}
+    ids = insert_new_ids(Person, [_person_values(d, unit_ids[d.row], actor) for d in ready])
+    index_new_rows(
+        [
+            PersonRow(
+                pk,
+                d.full_name,
+                unit_ids[d.row],
+                _CLASSIFICATION,
+                d.birth.year if d.birth else None,
+                d.hometown_province_code,
+                d.cccd,
+                d.party_card_number,
+                None,
+            )
+            for pk, d in zip(ids, ready, strict=True)
+        ]
+    )
+    return {draft.row: pk for draft, pk in zip(ready, ids, strict=True)}
 
 
 def _person_values(draft: PersonDraft, unit_id: int, actor: User) -> dict[str, object]:
@@ -277,7 +295,7 @@ def _person_values(draft: PersonDraft, unit_id: int, actor: User) -> dict[str, o
 def _record_rows(
     job: ImportJob,
     drafts: Sequence[PersonDraft],
-    people: dict[int, Person],
+    people: dict[int, int],
     repeats: set[tuple[int, str]],
 ) -> None:
     """The idempotency keys: one per valid row, with its numbers unless they repeat an earlier
@@ -290,7 +308,7 @@ def _record_rows(
             (
                 job.pk,
                 d.row,
-                people[d.row].pk if d.row in people else None,
+                people.get(d.row),
                 "" if (d.row, cccd_header) in repeats else (d.cccd or ""),
                 "" if (d.row, card_header) in repeats else (d.party_card_number or ""),
             )

@@ -87,15 +87,29 @@ def find_in_earlier_batches(job: ImportJob, drafts: Sequence[PersonDraft]) -> li
 
 
 def _matching(
-    model: type[models.Model], column: str, values: list[str], other: str, **equal: int
+    model: type[models.Model],
+    column: str,
+    values: list[str],
+    other: str,
+    *,
+    merged: bool | None = None,
+    **equal: int,
 ) -> list[tuple[str, int]]:
     """(value, other column) of the rows whose `column` is one of `values` (and whose columns in
-    `equal` have those values), in one statement with one parameter on PostgreSQL (= ANY) rather
-    than the ORM's thousand-parameter IN list, whose building costs more than the lookup."""
+    `equal` have those values; `merged`: only merged / live people), in one statement with one
+    parameter on PostgreSQL (= ANY) rather than the ORM's thousand-parameter IN list, whose
+    building costs more than the lookup."""
     table = connection.ops.quote_name(model._meta.db_table)
     conditions = [f"{connection.ops.quote_name(name)} = %s" for name in equal]
+    if merged is not None:
+        conditions.append(f"merged_into_id IS {'NOT ' if merged else ''}NULL")
     params: list[int | str | list[str]] = list(equal.values())
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not any("," in value for value in values):
+        # one text parameter split by the server: Django's client-side binding would quote a
+        # list of thousands of numbers element by element, in Python
+        conditions.append(f"{column} = ANY(string_to_array(%s, ','))")
+        params.append(",".join(values))
+    elif connection.vendor == "postgresql":
         conditions.append(f"{column} = ANY(%s)")
         params.append(values)
     else:
@@ -105,6 +119,15 @@ def _matching(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(value, found) for value, found in cursor.fetchall()]
+
+
+def _owners(attribute: str, numbers: list[str]) -> dict[str, int]:
+    """Number -> id of a person in the registry holding it (a live record rather than a merged
+    one). Asked as two lookups, live records then merged ones: the number's index is partial
+    (live records only), so one lookup over both would read the whole table on every batch."""
+    found = dict(_matching(Person, attribute, numbers, "id", merged=False))
+    merged = _matching(Person, attribute, numbers, "id", merged=True)
+    return {**dict(merged), **found}
 
 
 def _repeat(draft: PersonDraft, key: str, number: str, first: int) -> Finding:
@@ -134,7 +157,7 @@ def _number_conflicts(actor: User, drafts: Sequence[PersonDraft]) -> list[Findin
         numbers = {getattr(d, attribute) for d in drafts if getattr(d, attribute)}
         if not numbers:
             continue
-        ids = dict(_matching(Person, attribute, sorted(numbers), "id"))
+        ids = _owners(attribute, sorted(numbers))
         if not ids:
             continue
         owners = {

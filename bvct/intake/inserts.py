@@ -43,6 +43,23 @@ def insert_new(model: type[_M], items: Sequence[dict[str, Any]]) -> list[_M]:
     fields the current time) with reserved primary keys; return them as saved model objects."""
     if not items:
         return []
+    fields, rows = _insert_new(model, items)
+    names = [field.attname for field in fields]
+    return [model.from_db(connection.alias, names, row) for row in rows]
+
+
+def insert_new_ids(model: type[models.Model], items: Sequence[dict[str, Any]]) -> list[int]:
+    """`insert_new` without building model objects: the new primary keys, in order."""
+    if not items:
+        return []
+    fields, rows = _insert_new(model, items)
+    index = next(i for i, field in enumerate(fields) if field.primary_key)
+    return [row[index] for row in rows]
+
+
+def _insert_new(
+    model: type[models.Model], items: Sequence[dict[str, Any]]
+) -> tuple[list[Any], list[tuple[Any, ...]]]:
     meta = model._meta
     fields = list(meta.concrete_fields)
     now = timezone.now()
@@ -66,8 +83,7 @@ def insert_new(model: type[_M], items: Sequence[dict[str, Any]]) -> list[_M]:
     else:
         stored = rows
     _write(meta.db_table, [field.column for field in fields], stored)
-    names = [field.attname for field in fields]
-    return [model.from_db(connection.alias, names, row) for row in rows]
+    return fields, rows
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -13,15 +13,17 @@ What a query matches
   that stop as soon as enough people match in the actor's scope:
   1. the words as typed, a misspelt word (one no indexed name contains) replaced by the known
      syllables one edit away from it;
-  2. for two words or more, while fewer than `TYPO_PAGE` (a page) match: also one of the other
-     words one edit away;
+  2. for two words or more, while fewer than `TYPO_MORE` (a page) match: also one of the other
+     words one edit away, ranked after the exact matches (the names already counted are not
+     counted again);
   3. for two words or more, while nobody matches: every word one edit away.
-  So a real, common name shows that name and not its neighbours ("Nguyễn Văn Nam" does not bring
-  in hundreds of "Lam", "Năm" and "Nan"), a rare one is completed with its near misses, and a
-  misspelt one shows its corrections. A single real word ("Hùng", born 1980) is taken as typed:
-  its neighbours are other real names ("Hồng", "Dũng"), and reading all of them at national
-  scale costs more than they are worth. The price: a typo that turns a name into another real
-  name that a page of people in scope bear is not corrected.
+  So a real, common name shows that name and not its neighbours ("Nguyễn Văn Nam" does not
+  bring in hundreds of "Lam", "Năm" and "Nan"), a rare one is completed with its near misses
+  after it, and a misspelt one shows its corrections. A single real word ("Hùng", born
+  1980) is taken as typed: its neighbours are other real names ("Hồng", "Dũng"), and reading
+  all of them at national scale costs more than they are worth. The price: a typo that turns
+  a name into another real name that more than `TYPO_MORE` people in scope bear is not
+  corrected.
 
 Ranking, best first: fewer typos; fewer name syllables left unmatched; query order and the given
 name matched; diacritics as typed (a query "Hùng" puts Hùng before Hưng). Ties: by name, then by
@@ -64,7 +66,14 @@ from bvct.namesearch.text import (
 from bvct.orgs.models import subtree_upper_bound
 from bvct.people.models import Person
 
-TYPO_PAGE = 20  # one more word may carry a typo while fewer people than this match
+TYPO_PAGE = 20  # a page of people
+# One more word may carry a typo while fewer people than this match the words as typed. Raising
+# it corrects a typo that turned a name into another real one (Phạm Thị "Ha" typed for Phạm Thị
+# Hoa): measured at 1,010,000 people with 5,000, one-typo recall@20 went from 0.98 to 1.0 at
+# the root, but the CPU p95 of every multi-word query at the root went from ~40 to ~100 ms
+# (the neighbours of common names are counted too), so it stays at a page
+# (bench/RESULTS-search.md).
+TYPO_MORE = TYPO_PAGE
 TYPO_THRESHOLD = 1  # every word may carry a typo only while fewer people than this match
 MAX_WORDS = 6
 MAX_LIMIT = 100
@@ -218,7 +227,7 @@ def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> lis
         if not unknown[i]
     ]
     if len(words) > 1 and one_more:
-        tiers.append(_Tier(one_more, sum(unknown) + 1, TYPO_PAGE))
+        tiers.append(_Tier(one_more, sum(unknown) + 1, TYPO_MORE))
         tiers.append(_Tier([fuzzy], len(words), TYPO_THRESHOLD))
     return tiers
 
@@ -238,7 +247,7 @@ def _match(words: list[tuple[str, str]], scope: _Scope) -> _Matches:
             tokens: set[str] = set()
             for groups in tier.alternatives:
                 tokens |= choose_tokens([set(group) for group in groups])
-            counts = _counts(tokens, scope)
+            counts = _counts(tokens, scope, known=matches.counts.keys())
         ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, counts)
         matches.ranks.update(ranks)
         matches.counts.update({name_id: counts[name_id] for name_id in ranks})
@@ -364,11 +373,15 @@ def score(rank: Rank) -> float:
 # --- people -----------------------------------------------------------------------------------
 
 
-def _counts(tokens: set[str], scope: _Scope) -> dict[int, int]:
-    """In-scope people per name, for the names holding one of these posting tokens (names with
-    nobody in scope are left out, and never ranked)."""
+def _counts(tokens: set[str], scope: _Scope, known: Iterable[int] = ()) -> dict[int, int]:
+    """In-scope people per name, for the names holding one of these posting tokens except the
+    `known` ones (counted by an earlier tier). Names with nobody in scope are left out, and
+    never ranked."""
     params: list[Any] = []
     names = _in("p.token", tokens, params)
+    already = list(known)
+    if already:
+        names += f" AND NOT ({_in('p.name_id', already, params)})"
     sql = (
         f"SELECT name_id, COUNT(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608 (our tables)
         f"WHERE name_id IN (SELECT p.name_id FROM {SearchPosting._meta.db_table} p "

@@ -5,7 +5,7 @@ The oracle knows the documented semantics only, and none of the index's code:
   surname or the given name only;
 * one-edit typos (optimal string alignment by dynamic programming) against the vocabulary of
   every indexed name: misspelt words corrected; for two words or more, one more word with a typo
-  while fewer than a page match and every word with a typo while nobody matches;
+  while fewer than `TYPO_MORE` match and every word with a typo while nobody matches;
 * scope = the actor's subtree + clearance + a dossier role; merged records excluded.
 """
 
@@ -21,7 +21,7 @@ from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.core.text import fold
 from bvct.namesearch.index import index_people
-from bvct.namesearch.search import TYPO_PAGE, TYPO_THRESHOLD, search_people
+from bvct.namesearch.search import TYPO_MORE, TYPO_THRESHOLD, search_people
 from bvct.people.models import Person
 
 from .conftest import add_person
@@ -99,8 +99,8 @@ def oracle(actor: User, everyone: list[Person], query: str, birth_year: int | No
     # as typed, misspelt (unknown) words corrected
     base = [{w} if w in vocabulary else fuzzy[i] for i, w in enumerate(words)]
     found = matching(base)
-    # fewer than a page: one more (known) word one edit away
-    if len(found) < TYPO_PAGE and len(words) > 1:
+    # fewer than TYPO_MORE: one more (known) word one edit away
+    if len(found) < TYPO_MORE and len(words) > 1:
         for i, w in enumerate(words):
             if w in vocabulary:
                 found |= matching([fuzzy[j] if j == i else base[j] for j in range(len(words))])
