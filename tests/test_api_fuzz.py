@@ -16,7 +16,8 @@ out of it (Xã B1), besides random ones, so calls reach the real selectors and s
 state-changing ones (POST, PATCH) included; the database is rolled back after each test.
 
 Seeded and derandomized: the same examples every run. More examples locally:
-    BVCT_FUZZ_EXAMPLES=500 .venv/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py
+    BVCT_FUZZ_EXAMPLES=200 env -u DATABASE_URL .venv/bin/pytest -p no:cacheprovider -n 2 \
+        tests/test_api_fuzz.py
 """
 
 from __future__ import annotations
