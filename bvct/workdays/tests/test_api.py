@@ -140,7 +140,7 @@ def test_schema_documents_the_operation(api: Client) -> None:
         ("end", False),
         ("start", True),
     ]
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403"}
     assert set(schema["components"]["schemas"]) >= {
         "WorkingDaysAddOut",
         "WorkingDaysCountOut",
