@@ -519,4 +519,8 @@ RATE_LIMITED: dict[str, RateRule] = {
     "cases:my-document-download": EXPORT,
     "inspections:document": EXPORT,
     "api:case-document-download": EXPORT,
+    "privacy:export-new": EXPORT,
+    "privacy:export-download": EXPORT,
+    "exchange:peer-export": EXPORT,
+    "exchange:bundle-download": EXPORT,
 }
