@@ -88,11 +88,11 @@ def raw_b64(key: Ed25519PublicKey | X25519PublicKey) -> str:
 
 def fingerprint(site_id: str, signing_b64: str, encryption_b64: str) -> str:
     """40 digits in 8 groups of 5, to read over the phone ("12345 67890 …"): SHA-256 of the
-    site id and both public keys, 5 bytes per group."""
+    site id and both public keys, 4 of its 32 bytes per group."""
     digest = hashlib.sha256(
         f"bvct-site/1\n{site_id}\n{signing_b64}\n{encryption_b64}".encode()
     ).digest()
-    groups = [int.from_bytes(digest[i * 5 : i * 5 + 5], "big") % 100_000 for i in range(8)]
+    groups = [int.from_bytes(digest[i * 4 : i * 4 + 4], "big") % 100_000 for i in range(8)]
     return " ".join(f"{g:05d}" for g in groups)
 
 

@@ -4,17 +4,21 @@ keys (`FakePeer`); the two-database round trip is `test_round_trip.py`."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.utils import timezone
 
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
 from bvct.audit.models import AuditEvent
 from bvct.core.errors import DomainError
-from bvct.exchange import services
+from bvct.exchange import keys, services
 from bvct.exchange.bundle import BundleError
 from bvct.exchange.models import Bundle, CaseTransfer, OutboundItem, Peer, ReceivedTransfer
 from bvct.exchange.tests.factories import FakePeer, make_site
@@ -267,3 +271,21 @@ def test_a_case_transfer_goes_in_the_next_bundle(tree: Tree, peer_b: FakePeer) -
     opened = peer_b.open(services.read_bundle_file(services.bundle_export(actor=None, peer=peer)))
     assert [(i["kind"], i["payload"]["to_unit"]) for i in opened.items] == [("transfer", "X-B1")]
     assert CaseTransfer.objects.get() == transfer
+
+
+def test_every_group_of_a_fingerprint_comes_from_the_keys() -> None:
+    """All 8 groups are read from the 32-byte digest: none is padding (five random identities
+    sharing a constant group would have a chance of 1 in 10^20)."""
+
+    def public(key: Ed25519PrivateKey | X25519PrivateKey) -> str:
+        raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return base64.b64encode(raw).decode()
+
+    prints = [
+        keys.fingerprint(
+            "S", public(Ed25519PrivateKey.generate()), public(X25519PrivateKey.generate())
+        )
+        for _ in range(5)
+    ]
+    for group in range(8):
+        assert len({p.split()[group] for p in prints}) > 1, (group, prints)
