@@ -49,7 +49,7 @@ EXECUTION = re.compile(r"Execution Time: ([0-9.]+) ms")
 def explain(queryset: QuerySet[Any], *, count: bool = False) -> list[str]:
     sql, params = queryset.query.sql_with_params()
     if count:
-        sql = f"SELECT count(*) FROM ({sql}) AS counted"  # noqa: S608 (Django's own SQL)
+        sql = f"SELECT count(*) FROM ({sql}) AS counted"
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         return [row[0] for row in cursor.fetchall()]
@@ -102,7 +102,7 @@ def main() -> None:
         open_cases = case_filter(actor=actor, filters=CaseFilters(is_open=True), today=today)
         measure("case list: count (open)", open_cases, args.runs, count=True, show=args.plans)
         page = _with_relations(open_cases).order_by("-opened_at", "-pk")[:25]
-        measure("case list: page 1", page, args.runs, count=False, show=False)
+        measure("case list: page 1", page, args.runs, count=False, show=args.plans)
         for name, queryset in inbox_querysets(actor=actor, today=today).items():
             ordered = _with_relations(queryset).order_by("current_step__due_on", "pk")[:100]
             measure(f"inbox: {name}", ordered, args.runs, count=False, show=False)
