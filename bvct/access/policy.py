@@ -358,8 +358,8 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
     # An OR over three joins made PostgreSQL hash-join every case to every person (a sequential
     # scan of people_person, linear in N). Here the subject is read through scalar subqueries on
     # its primary key, which PostgreSQL never flattens into a join: it drives from the cases
-    # table (cases ≈ people / 28), probes people by pk once per case that survives the other
-    # conditions; the subtree is read once (an index range scan on `path` below the root) and hashed.
+    # table (cases ≈ people / 28) and probes people by pk once per case; the subtree is read
+    # once (an index range scan on `path` below the root) and hashed.
     subject = Person.objects.order_by().filter(pk=OuterRef("person_id"))
     return Case.objects.alias(
         subject_unit=Subquery(subject.values("org_unit_id")[:1]),
