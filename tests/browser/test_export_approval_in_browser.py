@@ -12,8 +12,8 @@ from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
 from bvct.people.tests.factories import make_person
 from conftest import Tree
-from tests.browser.support import screenshot
-from tests.browser.test_jurisdiction_in_browser import log_in, log_out
+from tests.browser.support import log_in, screenshot
+from tests.browser.test_jurisdiction_in_browser import log_out
 
 pytestmark = pytest.mark.browser
 
