@@ -334,9 +334,17 @@ def read_bundle_file(bundle: Bundle) -> bytes:
     return (exchange_dir() / bundle.file_name).read_bytes()
 
 
-def _seal(
-    *, site: LocalSite, peer: Peer, kind: str, items: list[dict[str, Any]], receipt_for: str | None
-) -> tuple[str, dt.datetime, bytes]:
+def _seal_outbound(
+    *,
+    site: LocalSite,
+    peer: Peer,
+    actor: User | None,
+    items: list[dict[str, Any]],
+    answered: Bundle | None = None,
+    lines: list[dict[str, Any]] | None = None,  # the bundle page's item lines
+) -> Bundle:
+    """Pack, sign and encrypt `items` for the peer (a receipt when `answered` is given), keep the
+    file and record the outbound bundle."""
     bundle_id = str(uuid.uuid4())
     now = timezone.now()
     data = fmt.pack(
@@ -344,13 +352,28 @@ def _seal(
         sender=site.site_id,
         recipient=peer.site_id,
         recipient_key_b64=peer.encryption_key,
-        kind=kind,
+        kind="items" if answered is None else "receipt",
         created_at=now,
         items=items,
         signer=keys.signing_key(),
-        receipt_for=receipt_for,
+        receipt_for=answered.bundle_id if answered is not None else None,
     )
-    return bundle_id, now, data
+    return Bundle.objects.create(
+        bundle_id=bundle_id,
+        direction=Bundle.Direction.OUT,
+        kind=Bundle.Kind.ITEMS if answered is None else Bundle.Kind.RECEIPT,
+        peer=peer,
+        status=Bundle.Status.SENT,
+        created_at=now,
+        recorded_at=now,
+        recorded_by=actor if actor is not None and actor.pk else None,
+        item_count=len(items),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        file_name=_save_file(bundle_id, data),
+        receipt_for=answered,
+        items=lines or [],
+    )
 
 
 def _check_operator(actor: User | None) -> None:
@@ -376,21 +399,12 @@ def bundle_export(*, actor: User | None, peer: Peer) -> Bundle:
         {"id": f"{site.site_id}/{kind}/{pk}", "kind": kind, "payload": payload}
         for kind, pk, payload in built
     ]
-    bundle_id, now, data = _seal(site=site, peer=peer, kind="items", items=items, receipt_for=None)
-    bundle = Bundle.objects.create(
-        bundle_id=bundle_id,
-        direction=Bundle.Direction.OUT,
-        kind=Bundle.Kind.ITEMS,
+    bundle = _seal_outbound(
+        site=site,
         peer=peer,
-        status=Bundle.Status.SENT,
-        created_at=now,
-        recorded_at=now,
-        recorded_by=actor if actor is not None and actor.pk else None,
-        item_count=len(items),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        file_name=_save_file(bundle_id, data),
-        items=[
+        actor=actor,
+        items=items,
+        lines=[
             {
                 "id": item["id"],
                 "kind": kind,
@@ -402,7 +416,7 @@ def bundle_export(*, actor: User | None, peer: Peer) -> Bundle:
             for item, (kind, pk, _payload) in zip(items, built, strict=True)
         ],
     )
-    _mark_sent(peer, bundle, built, now)
+    _mark_sent(peer, bundle, built, bundle.created_at)
     audit_record(
         actor=actor,
         action="exchange.bundle.export",
@@ -698,24 +712,7 @@ def _receipt_create(
         }
         for o in outcomes
     ]
-    bundle_id, now, data = _seal(
-        site=site, peer=peer, kind="receipt", items=items, receipt_for=answered.bundle_id
-    )
-    receipt = Bundle.objects.create(
-        bundle_id=bundle_id,
-        direction=Bundle.Direction.OUT,
-        kind=Bundle.Kind.RECEIPT,
-        peer=peer,
-        status=Bundle.Status.SENT,
-        created_at=now,
-        recorded_at=now,
-        recorded_by=actor if actor is not None and actor.pk else None,
-        item_count=len(items),
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        file_name=_save_file(bundle_id, data),
-        receipt_for=answered,
-    )
+    receipt = _seal_outbound(site=site, peer=peer, actor=actor, items=items, answered=answered)
     audit_record(
         actor=actor,
         action="exchange.receipt.create",
