@@ -12,7 +12,9 @@ works in two steps (see `search.py`):
 2. *People*: the entries of the matching names are counted and paged with composite indexes that
    start with the name and continue with the scope (`path`, the managing unit's tree path) and
    the optional filters (birth year, hometown province), so counting a name within a jurisdiction
-   is one index range scan.
+   is one index range scan. For the commonest scopes — the whole country or a whole province,
+   without filters — `SearchNameCount` holds the counts themselves, so counting a name there is
+   a lookup of at most four rows, however many people bear it.
 
 Nothing here is business data: `bvct namesearch rebuild` recreates it from `people.Person`.
 """
@@ -148,3 +150,38 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.path})"
+
+
+AREA_LEVELS = (1, 2)  # the root's subtree and a province's: the scopes `SearchNameCount` counts
+
+
+class SearchNameCount(models.Model):
+    """How many entries a name has in an area, by classification: the exact in-scope count of a
+    name for an actor whose scope is a whole area (the root or a province) without filters.
+
+    `area` is the first one or two steps of the entries' `path` (`AREA_LEVELS`): each entry is
+    counted once in the row of its root's subtree and, when its unit lies below the root, once
+    in the row of its province's. An actor at a unit of path P with clearance C then sees, of a
+    name, exactly the sum of its rows with `area = P` and `classification <= C` (when P is one
+    or two steps long) — the same people as the entries' `path` range, in at most four rows.
+
+    Maintained by database triggers on `SearchEntry` (migration 0002): every writer of entries —
+    the importer's COPY, `index_people`, `unindex_people`, the unit-merge path update, a cascade
+    from a deleted person, bench loaders in SQL — keeps it exact in its own transaction, so it is
+    never stale. `index.recount_names` recomputes it from the entries (a repair; tests compare
+    the two). On SQLite a later migration that rebuilds the entry table drops the triggers: it
+    must create them again (the count tests fail if it does not).
+    """
+
+    pk = models.CompositePrimaryKey("name", "area", "classification")
+    name = models.ForeignKey(SearchName, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area = models.CharField(max_length=16)
+    classification = models.PositiveSmallIntegerField()
+    people = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("name count")
+        verbose_name_plural = _("name counts")
+
+    def __str__(self) -> str:
+        return f"{self.name_id} in {self.area or '-'} ({self.classification}): {self.people}"

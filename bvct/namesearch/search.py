@@ -53,7 +53,14 @@ from django.db.models import Q
 
 from bvct.access.policy import people_search_scope, people_visible_to
 from bvct.accounts.models import User
-from bvct.namesearch.models import SearchEntry, SearchName, SearchPosting, SearchSyllableKey
+from bvct.namesearch.models import (
+    AREA_LEVELS,
+    SearchEntry,
+    SearchName,
+    SearchNameCount,
+    SearchPosting,
+    SearchSyllableKey,
+)
 from bvct.namesearch.plan import choose_tokens, syllable_counts
 from bvct.namesearch.text import (
     card_key,
@@ -63,7 +70,7 @@ from bvct.namesearch.text import (
     syllables,
     within_one_edit,
 )
-from bvct.orgs.models import subtree_upper_bound
+from bvct.orgs.models import OrgUnit, subtree_upper_bound
 from bvct.people.models import Person
 
 TYPO_PAGE = 20  # a page of people
@@ -101,6 +108,7 @@ class SearchPage:
     hits: list[SearchHit]
     total: int
     with_typos: bool = False  # typo corrections were included
+    typo_total: int = 0  # of `total`, the people found through a typo correction (ranked last)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,16 @@ class _Scope:
     clearance: int
     birth_year: int | None
     hometown: str
+
+    @property
+    def area(self) -> str | None:
+        """The `SearchNameCount` area this scope is exactly, if any: no filter, and the subtree
+        of a unit at an area level (the root, a province)."""
+        if self.birth_year is not None or self.hometown:
+            return None
+        if len(self.lower) not in {level * OrgUnit.steplen for level in AREA_LEVELS}:
+            return None
+        return self.lower
 
     def q(self) -> Q:
         condition = Q(path__gte=self.lower, classification__lte=self.clearance)
@@ -176,8 +194,7 @@ def search_people(
     if not words:
         return SearchPage(hits=[], total=0)
     matches = _match(words[:MAX_WORDS], scope)
-    with_typos = any(matches.ranks[name_id][0] for name_id in matches.counts)
-    return _page(actor, matches, scope, limit, offset, with_typos=with_typos)
+    return _page(actor, matches, scope, limit, offset)
 
 
 def _digits(query: str) -> str:
@@ -243,14 +260,18 @@ def _match(words: list[tuple[str, str]], scope: _Scope) -> _Matches:
             continue
         if len(words) == 1 and scope.birth_year is not None:
             counts = _counts_one_word_year(set(tier.alternatives[0][0]), scope)
+            names = _names_by_id(counts.keys())
+            ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
         else:
             tokens: set[str] = set()
             for groups in tier.alternatives:
                 tokens |= choose_tokens([set(group) for group in groups])
-            counts = _counts(tokens, scope, known=matches.counts.keys())
-        ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, counts)
-        matches.ranks.update(ranks)
-        matches.counts.update({name_id: counts[name_id] for name_id in ranks})
+            names = _names_by_tokens(tokens, known=matches.counts.keys())
+            ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
+            counts = _counts(ranks.keys(), scope)
+        kept = [name_id for name_id in ranks if name_id in counts]
+        matches.ranks.update({name_id: ranks[name_id] for name_id in kept})
+        matches.counts.update({name_id: counts[name_id] for name_id in kept})
     return matches
 
 
@@ -279,30 +300,52 @@ def _ranks(
     alternatives: list[list[Group]],
     ranking: list[Group],
     max_typos: int,
-    candidates: Iterable[int],
+    names: Iterable[tuple[int, str, str]],
 ) -> dict[int, Rank]:
-    """Ranks of the candidate names that hold a syllable of every group of one alternative,
-    ranked with `ranking` (every word allowed a typo), kept when they need at most `max_typos`."""
-    ids = list(candidates)
-    if not ids:
-        return {}
+    """Ranks of the candidate names (id, written key, folded key) that hold a syllable of every
+    group of one alternative, ranked with `ranking` (every word allowed a typo), kept when they
+    need at most `max_typos`."""
+    keys = [[group.keys() for group in groups] for groups in alternatives]
+    ranks: dict[int, Rank] = {}
+    for name_id, written, folded in names:
+        name_syllables = syllables(folded)
+        if all(any(k.isdisjoint(name_syllables) for k in alt) for alt in keys):
+            continue  # the cheap test first: many candidates miss a group
+        rank = rank_name(words, ranking, written.split(" "), name_syllables)
+        if rank is not None and rank[0] <= max_typos:
+            ranks[name_id] = rank
+    return ranks
+
+
+def _names_by_id(ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    items = list(ids)
+    if not items:
+        return []
     params: list[Any] = []
     sql = (
         f"SELECT id, key, folded FROM {SearchName._meta.db_table} "  # noqa: S608 (our table)
-        f"WHERE {_in('id', ids, params)}"
+        f"WHERE {_in('id', items, params)}"
     )
-    keys = [[group.keys() for group in groups] for groups in alternatives]
-    ranks: dict[int, Rank] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for name_id, written, folded in cursor.fetchall():
-            name_syllables = syllables(folded)
-            if all(any(k.isdisjoint(name_syllables) for k in alt) for alt in keys):
-                continue  # the cheap test first: many candidates miss a group
-            rank = rank_name(words, ranking, written.split(" "), name_syllables)
-            if rank is not None and rank[0] <= max_typos:
-                ranks[name_id] = rank
-    return ranks
+        return cursor.fetchall()
+
+
+def _names_by_tokens(tokens: set[str], known: Iterable[int] = ()) -> list[tuple[int, str, str]]:
+    """The names holding one of these posting tokens, except the `known` ones (ranked by an
+    earlier tier): whatever the scope, a small space (see `models.py`)."""
+    params: list[Any] = []
+    names = _in("p.token", tokens, params)
+    already = list(known)
+    if already:
+        names += f" AND NOT ({_in('p.name_id', already, params)})"
+    sql = (
+        f"SELECT id, key, folded FROM {SearchName._meta.db_table} "  # noqa: S608 (our tables)
+        f"WHERE id IN (SELECT p.name_id FROM {SearchPosting._meta.db_table} p WHERE {names})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def rank_name(
@@ -373,23 +416,32 @@ def score(rank: Rank) -> float:
 # --- people -----------------------------------------------------------------------------------
 
 
-def _counts(tokens: set[str], scope: _Scope, known: Iterable[int] = ()) -> dict[int, int]:
-    """In-scope people per name, for the names holding one of these posting tokens except the
-    `known` ones (counted by an earlier tier). Names with nobody in scope are left out, and
-    never ranked."""
+def _counts(name_ids: Iterable[int], scope: _Scope) -> dict[int, int]:
+    """In-scope people per name. Names with nobody in scope are left out.
+
+    A scope that is a whole area (the root's subtree or a province's, see `SearchNameCount`)
+    without filters reads the names' counts, at most four rows a name; any other scope counts
+    the names' entries in it (one range of the name's composite index each)."""
+    ids = list(name_ids)
+    if not ids:
+        return {}
     params: list[Any] = []
-    names = _in("p.token", tokens, params)
-    already = list(known)
-    if already:
-        names += f" AND NOT ({_in('p.name_id', already, params)})"
-    sql = (
-        f"SELECT name_id, COUNT(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608 (our tables)
-        f"WHERE name_id IN (SELECT p.name_id FROM {SearchPosting._meta.db_table} p "
-        f"WHERE {names}) AND {scope.where(params)} GROUP BY name_id"
-    )
+    names = _in("name_id", ids, params)
+    if scope.area is not None:
+        params += [scope.area, scope.clearance]
+        sql = (
+            f"SELECT name_id, SUM(people) FROM {SearchNameCount._meta.db_table} "  # noqa: S608 (our table)
+            f"WHERE {names} AND area = %s AND classification <= %s "
+            "GROUP BY name_id HAVING SUM(people) > 0"
+        )
+    else:
+        sql = (
+            f"SELECT name_id, COUNT(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608 (our table)
+            f"WHERE {names} AND {scope.where(params)} GROUP BY name_id"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+        return {name_id: int(count) for name_id, count in cursor.fetchall()}
 
 
 def _counts_one_word_year(syllables: set[str], scope: _Scope) -> dict[int, int]:
@@ -413,9 +465,7 @@ def _counts_one_word_year(syllables: set[str], scope: _Scope) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _page(
-    actor: User, matches: _Matches, scope: _Scope, limit: int, offset: int, *, with_typos: bool
-) -> SearchPage:
+def _page(actor: User, matches: _Matches, scope: _Scope, limit: int, offset: int) -> SearchPage:
     ordered = sorted(matches.counts, key=lambda name_id: (matches.ranks[name_id], name_id))
     segments: list[tuple[int, int, int]] = []  # name, skip, take
     position, end = 0, offset + limit
@@ -432,7 +482,12 @@ def _page(
     hits = [
         SearchHit(people[pk], score(matches.ranks[name_id])) for pk, name_id in rows if pk in people
     ]
-    return SearchPage(hits=hits, total=matches.total, with_typos=with_typos)
+    typo_total = sum(
+        count for name_id, count in matches.counts.items() if matches.ranks[name_id][0]
+    )
+    return SearchPage(
+        hits=hits, total=matches.total, with_typos=typo_total > 0, typo_total=typo_total
+    )
 
 
 def _segment_rows(segments: list[tuple[int, int, int]], scope: _Scope) -> list[tuple[int, int]]:
