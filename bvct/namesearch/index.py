@@ -1,5 +1,7 @@
 """Index maintenance: `index_people` (idempotent upsert), `index_new_rows` (the importer's bulk
-path for people created in the same transaction) and `unindex_people`.
+path for people created in the same transaction) and `unindex_people`. The per-name counts
+(`SearchNameCount`) follow the entries through database triggers; `recount_names` recomputes
+them from scratch.
 
 Both run inside the caller's transaction (people services, the importer, `bvct namesearch
 rebuild`) and never commit. They are set-based: a batch of any size costs a fixed number of
@@ -13,11 +15,18 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Field, Model, OuterRef, Q, Subquery
 
 from bvct.accounts.models import User
-from bvct.namesearch.models import SearchEntry, SearchName, SearchPosting, SearchSyllableKey
+from bvct.namesearch.models import (
+    AREA_LEVELS,
+    SearchEntry,
+    SearchName,
+    SearchNameCount,
+    SearchPosting,
+    SearchSyllableKey,
+)
 from bvct.namesearch.text import (
     card_key,
     deletion_keys,
@@ -303,3 +312,27 @@ def resync_paths_after_merge(
         .filter(~Q(path=F("current_path")))
     )
     return stale.update(path=current)
+
+
+def recount_names() -> int:
+    """Recompute every `SearchNameCount` from the entries, in one transaction; returns the
+    number of rows. A repair, never needed in operation: the triggers keep the counts exact. On
+    PostgreSQL the entries are locked against writes (SHARE) meanwhile, so no write committed
+    during the recount is lost."""
+    entries, counts = SearchEntry._meta.db_table, SearchNameCount._meta.db_table
+    steplen = OrgUnit.steplen
+    areas = " UNION ALL ".join(
+        f"SELECT name_id, substr(path, 1, {level * steplen}) AS area, classification "  # noqa: S608 (our table)
+        f"FROM {entries} WHERE length(path) > {(level - 1) * steplen}"
+        for level in AREA_LEVELS
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {entries} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {counts}")  # noqa: S608 (our table)
+        cursor.execute(
+            f"INSERT INTO {counts} (name_id, area, classification, people) "  # noqa: S608 (our tables)
+            f"SELECT name_id, area, classification, COUNT(*) FROM ({areas}) AS a "
+            "GROUP BY name_id, area, classification"
+        )
+        return cursor.rowcount

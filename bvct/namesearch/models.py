@@ -182,6 +182,13 @@ class SearchNameCount(models.Model):
     class Meta:
         verbose_name = _("name count")
         verbose_name_plural = _("name counts")
+        # the one read: a name's rows of one area, with the counts (index-only, however the
+        # rows are scattered in the table by the triggers' upserts)
+        indexes = [
+            models.Index(
+                fields=["name", "area", "classification", "people"], name="nscount_name_area"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name_id} in {self.area or '-'} ({self.classification}): {self.people}"

@@ -26,6 +26,7 @@ from bvct.namesearch.models import SearchName, SearchPosting
 COUNT_TTL = 600.0
 COUNT_CAP = 50_000  # beyond this a syllable is "very common": the exact figure does not matter
 TOKEN_COST = 2.0  # reading one posting key costs about as much as two candidate names
+FILTER_FROM = 64  # fewer candidate names than this (estimated) are read without a filter
 
 _lock = threading.Lock()
 _counts: dict[str, int] = {}
@@ -44,20 +45,41 @@ def clear_counts() -> None:
 def choose_tokens(groups: Sequence[set[str]]) -> set[str]:
     """The posting tokens to read: one group's syllables or the pairs of two groups' syllables,
     whichever is estimated to read the fewest candidate names."""
+    return choose_plan(groups)[0]
+
+
+def choose_plan(groups: Sequence[set[str]]) -> tuple[set[str], set[str] | None]:
+    """`choose_tokens`, and for three groups or more a filter: the tokens of the cheapest
+    single or pair that covers a group the first choice does not. A matching name holds a
+    syllable of every group, so it is in both posting lists; intersecting them (in SQL,
+    postings only) leaves far fewer names to read and rank than the first list alone — "pham
+    thi ha" with "ha" allowed a typo reads the names of the few hundred "pham × ha-or-a-
+    neighbour" pairs that also hold "pham thi", not the thousands without "thi". No filter
+    when the first choice is small (`FILTER_FROM`) or covers every group."""
     counts = syllable_counts(set().union(*groups))
     total = max(1, _total_names())
     estimates = [sum(counts.get(syllable, 0) for syllable in group) for group in groups]
-    best: tuple[int, ...]
-    best_cost, best = min(
-        (estimates[i] + TOKEN_COST * len(groups[i]), (i,)) for i in range(len(groups))
-    )
-    for i, j in itertools.combinations(range(len(groups)), 2):
-        cost = estimates[i] * estimates[j] / total + TOKEN_COST * len(groups[i]) * len(groups[j])
-        if cost < best_cost:
-            best_cost, best = cost, (i, j)
-    if len(best) == 1:
-        return set(groups[best[0]])
-    first, second = groups[best[0]], groups[best[1]]
+
+    def options(among: Sequence[int]) -> list[tuple[float, float, tuple[int, ...]]]:
+        """(cost, estimated names, groups) of the singles and pairs involving `among`."""
+        found = [(estimates[i] + TOKEN_COST * len(groups[i]), estimates[i], (i,)) for i in among]
+        for i, j in itertools.combinations(range(len(groups)), 2):
+            if i in among or j in among:
+                names = estimates[i] * estimates[j] / total
+                found.append((names + TOKEN_COST * len(groups[i]) * len(groups[j]), names, (i, j)))
+        return found
+
+    _, names, best = min(options(range(len(groups))))
+    uncovered = [k for k in range(len(groups)) if k not in best]
+    if not uncovered or names < FILTER_FROM:
+        return _tokens(groups, best), None
+    return _tokens(groups, best), _tokens(groups, min(options(uncovered))[2])
+
+
+def _tokens(groups: Sequence[set[str]], chosen: tuple[int, ...]) -> set[str]:
+    if len(chosen) == 1:
+        return set(groups[chosen[0]])
+    first, second = groups[chosen[0]], groups[chosen[1]]
     return {f"{a} {b}" if a <= b else f"{b} {a}" for a in first for b in second}
 
 

@@ -9,21 +9,20 @@ What a query matches
   "Thị" alone would match half the country, and a given name that is also a common middle name
   ("Thanh", "Minh") would drown in middle names. A 4-digit year among the words (1900–2100) is
   the birth-year filter.
-* Typos (one per word, an insertion, deletion, substitution or swap of two neighbours), in tiers
-  that stop as soon as enough people match in the actor's scope:
+* Typos (one per word, an insertion, deletion, substitution or swap of two neighbours), in tiers:
   1. the words as typed, a misspelt word (one no indexed name contains) replaced by the known
      syllables one edit away from it;
-  2. for two words or more, while fewer than `TYPO_MORE` (a page) match: also one of the other
-     words one edit away, ranked after the exact matches (the names already counted are not
-     counted again);
+  2. for two words or more: also one of the other words one edit away, ranked after the
+     matches of tier 1 (the names already counted are not counted again) — a typo can turn a
+     name into another real one ("pham thi ha" typed for Phạm Thị Hoa, when thousands are
+     called Phạm Thị Hà), so the neighbours of a real name are always included after it;
+     `TYPO_MORE` can restrict this to queries whose words as typed match fewer people;
   3. for two words or more, while nobody matches: every word one edit away.
-  So a real, common name shows that name and not its neighbours ("Nguyễn Văn Nam" does not
-  bring in hundreds of "Lam", "Năm" and "Nan"), a rare one is completed with its near misses
-  after it, and a misspelt one shows its corrections. A single real word ("Hùng", born
-  1980) is taken as typed: its neighbours are other real names ("Hồng", "Dũng"), and reading
-  all of them at national scale costs more than they are worth. The price: a typo that turns
-  a name into another real name that more than `TYPO_MORE` people in scope bear is not
-  corrected.
+  So a real name shows that name first and its one-typo neighbours after it ("Nguyễn Văn Nam",
+  then "Lam", "Năm" and "Nan"), and a misspelt one shows its corrections. `SearchPage` says
+  how many of the total came through a correction (`typo_total`), so the list can say so. A
+  single real word ("Hùng", born 1980) is taken as typed: its neighbours are other real names
+  ("Hồng", "Dũng"), and one word is too little to tell a typo from another person.
 
 Ranking, best first: fewer typos; fewer name syllables left unmatched; query order and the given
 name matched; diacritics as typed (a query "Hùng" puts Hùng before Hưng). Ties: by name, then by
@@ -35,14 +34,21 @@ Hits are finally read through `people_visible_to`, so a stale index can hide a h
 one outside the actor's scope.
 
 Cost: a fixed number of queries whatever the number of hits — at most eleven (thirteen the first
-time a process meets a syllable: the planner's counts, see `plan.py`). See `models.py` for the
-index and `bench/RESULTS-search.md` for timings at national scale.
+time a process meets a syllable: the planner's counts, see `plan.py`). Each tier reads names,
+not people: the candidate names from the postings (intersected with a second posting list for
+three words or more, see `plan.choose_plan`), ranked in Python, then the in-scope count of
+the names that match — for a whole-country or whole-province scope without filters one lookup
+in `SearchNameCount` per name, however many bear it, so bringing in the neighbours of a
+common name costs a few hundred index rows, not a scan of their people. People are read only
+for the page. See `models.py` for the index and `bench/RESULTS-search.md` for timings at
+national scale.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +67,7 @@ from bvct.namesearch.models import (
     SearchPosting,
     SearchSyllableKey,
 )
-from bvct.namesearch.plan import choose_tokens, syllable_counts
+from bvct.namesearch.plan import choose_plan, syllable_counts
 from bvct.namesearch.text import (
     card_key,
     deletion_keys,
@@ -74,13 +80,14 @@ from bvct.orgs.models import OrgUnit, subtree_upper_bound
 from bvct.people.models import Person
 
 TYPO_PAGE = 20  # a page of people
-# One more word may carry a typo while fewer people than this match the words as typed. Raising
-# it corrects a typo that turned a name into another real one (Phạm Thị "Ha" typed for Phạm Thị
-# Hoa): measured at 1,010,000 people with 5,000, one-typo recall@20 went from 0.98 to 1.0 at
-# the root, but the CPU p95 of every multi-word query at the root went from ~40 to ~100 ms
-# (the neighbours of common names are counted too), so it stays at a page
-# (bench/RESULTS-search.md).
-TYPO_MORE = TYPO_PAGE
+# One more word may carry a typo while fewer people than this match the words as typed: always.
+# A typo that turns a name into another real one (Phạm Thị "Ha" typed for Phạm Thị Hoa) is
+# corrected only if the neighbours of the real name are brought in, however common it is. At
+# a page (20, until 06/12/2026) one-typo recall@20 was 0.98 at national scope; 5,000 reached
+# 1.0 at 1 M people but doubled the CPU p95 of multi-word queries while the neighbours' people
+# were counted by range scans. Counted through `SearchNameCount` and read names-first, the
+# neighbours cost a few milliseconds (bench/RESULTS-search.md).
+TYPO_MORE: float = math.inf
 TYPO_THRESHOLD = 1  # every word may carry a typo only while fewer people than this match
 MAX_WORDS = 6
 MAX_LIMIT = 100
@@ -225,12 +232,13 @@ def _search_identifier(
 class _Tier:
     alternatives: list[list[Group]]  # the names of a tier hold a syllable of every group of one
     max_typos: int
-    while_fewer_than: int  # the tier runs while fewer people than this match
+    while_fewer_than: float  # the tier runs while fewer people than this match
 
 
 def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> list[_Tier]:
-    """As typed, misspelt (unknown) words corrected; then, for two words or more, while fewer
-    than a page match one more word with a typo, and while nobody matches every word."""
+    """As typed, misspelt (unknown) words corrected; then, for two words or more, one more word
+    with a typo (while fewer than `TYPO_MORE` match: always), and while nobody matches every
+    word."""
     folded = [word for _, word in words]
     fuzzy = [{syllable: int(syllable != word) for syllable in candidates[word]} for word in folded]
     if not all(fuzzy):  # a word with neither match nor correction: nobody can match
@@ -263,10 +271,8 @@ def _match(words: list[tuple[str, str]], scope: _Scope) -> _Matches:
             names = _names_by_id(counts.keys())
             ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
         else:
-            tokens: set[str] = set()
-            for groups in tier.alternatives:
-                tokens |= choose_tokens([set(group) for group in groups])
-            names = _names_by_tokens(tokens, known=matches.counts.keys())
+            plans = [choose_plan([set(group) for group in groups]) for groups in tier.alternatives]
+            names = _names_by_tokens(plans, known=matches.counts.keys())
             ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
             counts = _counts(ranks.keys(), scope)
         kept = [name_id for name_id in ranks if name_id in counts]
@@ -331,18 +337,29 @@ def _names_by_id(ids: Iterable[int]) -> list[tuple[int, str, str]]:
         return cursor.fetchall()
 
 
-def _names_by_tokens(tokens: set[str], known: Iterable[int] = ()) -> list[tuple[int, str, str]]:
-    """The names holding one of these posting tokens, except the `known` ones (ranked by an
-    earlier tier): whatever the scope, a small space (see `models.py`)."""
+def _names_by_tokens(
+    plans: Sequence[tuple[set[str], set[str] | None]], known: Iterable[int] = ()
+) -> list[tuple[int, str, str]]:
+    """The names of the postings of any plan (its tokens, intersected with its filter's), except
+    the `known` ones (ranked by an earlier tier): whatever the scope, a small space (see
+    `models.py`). The ids first, then the names by primary key."""
     params: list[Any] = []
-    names = _in("p.token", tokens, params)
+    postings = SearchPosting._meta.db_table
+    parts = []
+    for index, (tokens, only) in enumerate(plans):
+        ids = f"SELECT name_id FROM {postings} WHERE {_in('token', tokens, params)}"  # noqa: S608 (our table)
+        if only is not None:
+            ids += f" INTERSECT SELECT name_id FROM {postings} WHERE {_in('token', only, params)}"  # noqa: S608 (our table)
+        parts.append(f"SELECT name_id FROM ({ids}) AS plan{index}")  # noqa: S608 (ours)
+    candidates = " UNION ".join(parts)
+    if connection.vendor == "postgresql":  # an array: the names are then read by primary key
+        where = f"id = ANY(ARRAY({candidates}))"
+    else:
+        where = f"id IN ({candidates})"
     already = list(known)
     if already:
-        names += f" AND NOT ({_in('p.name_id', already, params)})"
-    sql = (
-        f"SELECT id, key, folded FROM {SearchName._meta.db_table} "  # noqa: S608 (our tables)
-        f"WHERE id IN (SELECT p.name_id FROM {SearchPosting._meta.db_table} p WHERE {names})"
-    )
+        where += f" AND NOT ({_in('id', already, params)})"
+    sql = f"SELECT id, key, folded FROM {SearchName._meta.db_table} WHERE {where}"  # noqa: S608 (our table)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -41,6 +41,12 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "name count",
                 "verbose_name_plural": "name counts",
+                "indexes": [
+                    models.Index(
+                        fields=["name", "area", "classification", "people"],
+                        name="nscount_name_area",
+                    )
+                ],
             },
         ),
     ]

@@ -5,7 +5,8 @@ The oracle knows the documented semantics only, and none of the index's code:
   surname or the given name only;
 * one-edit typos (optimal string alignment by dynamic programming) against the vocabulary of
   every indexed name: misspelt words corrected; for two words or more, one more word with a typo
-  while fewer than `TYPO_MORE` match and every word with a typo while nobody matches;
+  while fewer than `TYPO_MORE` match (always, by default) and every word with a typo while
+  nobody matches; the people found only through a typo are the page's `typo_total`;
 * scope = the actor's subtree + clearance + a dossier role; merged records excluded.
 """
 
@@ -43,6 +44,11 @@ QUERIES = [
     ("Minh", 1982),
     ("Hồ Văn Oanh", None),
     ("Ngô Nam", None),
+    # typos that make another real name ("Lan" for Lam, "Hồng" for Hùng), some with a year
+    ("tran van lan", None),
+    ("Nguyễn Thị Hồng", None),
+    ("le minh anh", 1981),
+    ("Phạm Văn Năm 1980", None),
 ]
 
 
@@ -70,7 +76,10 @@ def covers(syllables: list[str], groups: list[set[str]]) -> bool:
     )
 
 
-def oracle(actor: User, everyone: list[Person], query: str, birth_year: int | None) -> set[int]:
+def oracle(
+    actor: User, everyone: list[Person], query: str, birth_year: int | None
+) -> tuple[set[int], set[int]]:
+    """The people the query finds, and those of them it finds as typed (no typo)."""
     words = [fold(w) for w in re.findall(r"[^\W_]+", query.lower())]
     years = [int(w) for w in words if re.fullmatch(r"(19|20)\d\d", w)]
     words = [w for w in words if not re.fullmatch(r"(19|20)\d\d", w)]
@@ -79,7 +88,7 @@ def oracle(actor: User, everyone: list[Person], query: str, birth_year: int | No
     if not (
         actor.is_active and actor.org_unit and roles & {"clerk", "officer", "approver", "inspector"}
     ):
-        return set()
+        return set(), set()
     vocabulary = {s for p in everyone for s in fold(p.full_name).split()}
     visible = [
         p
@@ -95,7 +104,7 @@ def oracle(actor: User, everyone: list[Person], query: str, birth_year: int | No
 
     fuzzy = [{s for s in vocabulary if osa(w, s) <= 1} for w in words]
     if not all(fuzzy):
-        return set()
+        return set(), set()
     # as typed, misspelt (unknown) words corrected
     base = [{w} if w in vocabulary else fuzzy[i] for i, w in enumerate(words)]
     found = matching(base)
@@ -107,7 +116,7 @@ def oracle(actor: User, everyone: list[Person], query: str, birth_year: int | No
     # nobody: every word one edit away
     if len(found) < TYPO_THRESHOLD and len(words) > 1:
         found |= matching(fuzzy)
-    return found
+    return found, matching([{w} for w in words])
 
 
 @pytest.fixture
@@ -162,7 +171,7 @@ def test_search_agrees_with_the_oracle_for_actors_at_every_level(population, act
     for actor in actors:
         for query, birth_year in QUERIES:
             # given
-            expected = oracle(actor, population, query, birth_year)
+            expected, as_typed = oracle(actor, population, query, birth_year)
 
             # when
             page = search_people(actor=actor, query=query, birth_year=birth_year, limit=100)
@@ -170,6 +179,7 @@ def test_search_agrees_with_the_oracle_for_actors_at_every_level(population, act
             # then: the same people, the exact in-scope total, best first
             assert {hit.person.pk for hit in page.hits} == expected, (actor.org_unit, query)
             assert page.total == len(expected), (actor.org_unit, query)
+            assert page.typo_total == len(expected - as_typed), (actor.org_unit, query)
             scores = [hit.score for hit in page.hits]
             assert scores == sorted(scores, reverse=True)
             checked += len(expected)

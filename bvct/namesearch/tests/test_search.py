@@ -165,25 +165,24 @@ def test_a_rare_name_is_completed_with_near_misses_after_it(tree, national):
     assert [hit.score for hit in page.hits] == [1.0, 0.9]
 
 
-def test_a_real_name_is_followed_by_the_name_a_typo_made_of_it(tree, national, monkeypatch):
-    # given: a typo turned "Phạm Thị Hoa" into another real name, borne by more than a page,
-    # and a threshold above that (the default is a page: see TYPO_MORE)
-    monkeypatch.setattr(search, "TYPO_MORE", 1000)
+def test_a_real_name_is_followed_by_the_name_a_typo_made_of_it(tree, national, officer_at):
+    # given: a typo turned "Phạm Thị Hoa" into another real name, borne by more than a page
     for n in range(TYPO_PAGE + 1):
         add_person("Phạm Thị Hà", tree.commune_a1, birth_year=1950 + n)
-    intended = add_person("Phạm Thị Hoa", tree.commune_a2)
+    intended = add_person("Phạm Thị Hoa", tree.commune_a1)
 
-    # when
-    page = search_people(actor=national, query="pham thi ha", limit=TYPO_PAGE + 2)
+    # when: nationally (counted from the name counts) and in the commune (from the entries)
+    for actor in (national, officer_at(tree.commune_a1)):
+        page = search_people(actor=actor, query="pham thi ha", limit=TYPO_PAGE + 2)
 
-    # then: the exact matches first, the intended person after them, counted in the total
-    assert (page.total, page.with_typos) == (TYPO_PAGE + 2, True)
-    assert [hit.person.pk for hit in page.hits][-1] == intended.pk
-    assert {hit.score for hit in page.hits[:-1]} == {1.0}
+        # then: the exact matches first, the intended person after them, counted in the total
+        assert (page.total, page.with_typos, page.typo_total) == (TYPO_PAGE + 2, True, 1)
+        assert [hit.person.pk for hit in page.hits][-1] == intended.pk
+        assert {hit.score for hit in page.hits[:-1]} == {1.0}
 
 
 def test_more_than_typo_more_exact_matches_leave_near_misses_out(tree, national, monkeypatch):
-    # given: as many exact matches as the threshold (a page by default) and a name one edit away
+    # given: as many exact matches as a threshold (none by default) and a name one edit away
     monkeypatch.setattr(search, "TYPO_MORE", 20)
     for n in range(20):
         add_person("Đỗ Văn Nam", tree.commune_a1, birth_year=1950 + n)
@@ -381,11 +380,11 @@ def test_query_count_does_not_grow_with_hits(tree, national, django_assert_num_q
         add_person("Đào Duy Từ", tree.commune_a2, birth_year=1940 + n)
 
     # when / then: actor's unit and roles, vocabulary, names, in-scope counts, page rows, people;
-    # while fewer than TYPO_MORE match, counts again with one more word allowed a typo (and
-    # the names, when that finds names not counted yet); when the words as typed find no name
-    # (so nothing to count), names and counts again with every word allowed a typo; and, the
-    # first time in a process, the planner's syllable counts and number of names
-    for query, hits, queries in (("Đào Duy Từ", 20, 9), ("Đào Duy Anh", 1, 10)):
+    # names again with one more word allowed a typo (and their counts, when that finds names
+    # not counted yet); when the words as typed find no name (so nothing to count), names and
+    # counts again with every word allowed a typo; and, the first time in a process, the
+    # planner's syllable counts and number of names
+    for query, hits, queries in (("Đào Duy Từ", 20, 10), ("Đào Duy Anh", 1, 10)):
         clear_counts()
         actor = type(national).objects.get(pk=national.pk)
         with django_assert_num_queries(queries):

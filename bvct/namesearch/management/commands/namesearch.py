@@ -1,4 +1,5 @@
-"""`bvct namesearch rebuild [--batch-size N] [--restart]`: (re)build the name-search index."""
+"""`bvct namesearch rebuild [--batch-size N] [--restart]`: (re)build the name-search index.
+`bvct namesearch recount`: recompute the per-name counts from the entries (a repair)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from typing_extensions import override
 
+from bvct.namesearch.index import recount_names
 from bvct.namesearch.models import IndexRebuild
 from bvct.namesearch.rebuild import rebuild_index
 
 
 class Command(BaseCommand):
     help = "Name-search index operations. `rebuild`: index every person, in batches; a run "
-    help += "stopped half-way resumes where it stopped (unless --restart)."
+    help += "stopped half-way resumes where it stopped (unless --restart). `recount`: recompute "
+    help += "the per-name counts from the entries (triggers keep them exact; a repair)."
 
     @override
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,11 +27,16 @@ class Command(BaseCommand):
         rebuild.add_argument(
             "--restart", action="store_true", help="Start from the first person again."
         )
+        subcommands.add_parser("recount", help="Recompute the per-name counts from the entries.")
 
     @override
     def handle(self, *args: Any, **options: Any) -> None:
-        # `subcommand` is required, and `rebuild` is the only one.
         started = time.perf_counter()
+        if options["subcommand"] == "recount":
+            rows = recount_names()
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"Name counts recomputed in {elapsed:.1f}s: {rows} rows.")
+            return
 
         def progress(run: IndexRebuild) -> None:
             if options["verbosity"] > 1:
