@@ -335,4 +335,4 @@ def recount_names() -> int:
             f"SELECT name_id, area, classification, COUNT(*) FROM ({areas}) AS a "
             "GROUP BY name_id, area, classification"
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)

@@ -62,7 +62,9 @@ def choose_plan(groups: Sequence[set[str]]) -> tuple[set[str], set[str] | None]:
 
     def options(among: Sequence[int]) -> list[tuple[float, float, tuple[int, ...]]]:
         """(cost, estimated names, groups) of the singles and pairs involving `among`."""
-        found = [(estimates[i] + TOKEN_COST * len(groups[i]), estimates[i], (i,)) for i in among]
+        found: list[tuple[float, float, tuple[int, ...]]] = [
+            (estimates[i] + TOKEN_COST * len(groups[i]), estimates[i], (i,)) for i in among
+        ]
         for i, j in itertools.combinations(range(len(groups)), 2):
             if i in among or j in among:
                 names = estimates[i] * estimates[j] / total

@@ -334,7 +334,7 @@ def _names_by_id(ids: Iterable[int]) -> list[tuple[int, str, str]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [(name_id, key, folded) for name_id, key, folded in cursor.fetchall()]
 
 
 def _names_by_tokens(
@@ -362,7 +362,7 @@ def _names_by_tokens(
     sql = f"SELECT id, key, folded FROM {SearchName._meta.db_table} WHERE {where}"  # noqa: S608 (our table)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [(name_id, key, folded) for name_id, key, folded in cursor.fetchall()]
 
 
 def rank_name(
