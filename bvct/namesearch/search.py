@@ -34,14 +34,14 @@ Hits are finally read through `people_visible_to`, so a stale index can hide a h
 one outside the actor's scope.
 
 Cost: a fixed number of queries whatever the number of hits — at most eleven (thirteen the first
-time a process meets a syllable: the planner's counts, see `plan.py`). Each tier reads names,
+time a process meets a syllable: the planner's counts, see `plan.py`). Each tier counts names,
 not people: the candidate names from the postings (intersected with a second posting list for
-three words or more, see `plan.choose_plan`), ranked in Python, then the in-scope count of
-the names that match — for a whole-country or whole-province scope without filters one lookup
-in `SearchNameCount` per name, however many bear it, so bringing in the neighbours of a
-common name costs a few hundred index rows, not a scan of their people. People are read only
-for the page. See `models.py` for the index and `bench/RESULTS-search.md` for timings at
-national scale.
+three words or more, see `plan.choose_plan`) are counted in scope — for a whole-country or
+whole-province scope without filters one lookup in `SearchNameCount` per name, however many
+bear it, so bringing in the neighbours of a common name costs a few hundred index rows, not a
+scan of their people — and those with someone in scope are read and ranked in Python. People
+are read only for the page. See `models.py` for the index and `bench/RESULTS-search.md` for
+timings at national scale.
 """
 
 from __future__ import annotations
@@ -272,9 +272,9 @@ def _match(words: list[tuple[str, str]], scope: _Scope) -> _Matches:
             ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
         else:
             plans = [choose_plan([set(group) for group in groups]) for groups in tier.alternatives]
-            names = _names_by_tokens(plans, known=matches.counts.keys())
+            counts = _counts(plans, scope, known=matches.counts.keys())
+            names = _names_by_id(counts.keys())
             ranks = _ranks(words, tier.alternatives, fuzzy, tier.max_typos, names)
-            counts = _counts(ranks.keys(), scope)
         kept = [name_id for name_id in ranks if name_id in counts]
         matches.ranks.update({name_id: ranks[name_id] for name_id in kept})
         matches.counts.update({name_id: counts[name_id] for name_id in kept})
@@ -337,13 +337,9 @@ def _names_by_id(ids: Iterable[int]) -> list[tuple[int, str, str]]:
         return [(name_id, key, folded) for name_id, key, folded in cursor.fetchall()]
 
 
-def _names_by_tokens(
-    plans: Sequence[tuple[set[str], set[str] | None]], known: Iterable[int] = ()
-) -> list[tuple[int, str, str]]:
-    """The names of the postings of any plan (its tokens, intersected with its filter's), except
-    the `known` ones (ranked by an earlier tier): whatever the scope, a small space (see
-    `models.py`). The ids first, then the names by primary key."""
-    params: list[Any] = []
+def _candidates(plans: Sequence[tuple[set[str], set[str] | None]], params: list[Any]) -> str:
+    """SQL of the ids of the names in the postings of any plan: its tokens', intersected with its
+    filter's. Whatever the scope, a small space (see `models.py`)."""
     postings = SearchPosting._meta.db_table
     parts = []
     for index, (tokens, only) in enumerate(plans):
@@ -351,18 +347,7 @@ def _names_by_tokens(
         if only is not None:
             ids += f" INTERSECT SELECT name_id FROM {postings} WHERE {_in('token', only, params)}"  # noqa: S608 (our table)
         parts.append(f"SELECT name_id FROM ({ids}) AS plan{index}")  # noqa: S608 (ours)
-    candidates = " UNION ".join(parts)
-    if connection.vendor == "postgresql":  # an array: the names are then read by primary key
-        where = f"id = ANY(ARRAY({candidates}))"
-    else:
-        where = f"id IN ({candidates})"
-    already = list(known)
-    if already:
-        where += f" AND NOT ({_in('id', already, params)})"
-    sql = f"SELECT id, key, folded FROM {SearchName._meta.db_table} WHERE {where}"  # noqa: S608 (our table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(name_id, key, folded) for name_id, key, folded in cursor.fetchall()]
+    return " UNION ".join(parts)
 
 
 def rank_name(
@@ -433,17 +418,25 @@ def score(rank: Rank) -> float:
 # --- people -----------------------------------------------------------------------------------
 
 
-def _counts(name_ids: Iterable[int], scope: _Scope) -> dict[int, int]:
-    """In-scope people per name. Names with nobody in scope are left out.
+def _counts(
+    plans: Sequence[tuple[set[str], set[str] | None]], scope: _Scope, known: Iterable[int] = ()
+) -> dict[int, int]:
+    """In-scope people per name, for the candidate names of these plans (`_candidates`) except
+    the `known` ones (counted by an earlier tier). Names with nobody in scope are left out, and
+    never ranked.
 
     A scope that is a whole area (the root's subtree or a province's, see `SearchNameCount`)
     without filters reads the names' counts, at most four rows a name; any other scope counts
     the names' entries in it (one range of the name's composite index each)."""
-    ids = list(name_ids)
-    if not ids:
-        return {}
     params: list[Any] = []
-    names = _in("name_id", ids, params)
+    candidates = _candidates(plans, params)
+    if connection.vendor == "postgresql" and scope.area is not None:
+        names = f"name_id = ANY(ARRAY({candidates}))"  # then one index descent per name
+    else:
+        names = f"name_id IN ({candidates})"
+    already = list(known)
+    if already:
+        names += f" AND NOT ({_in('name_id', already, params)})"
     if scope.area is not None:
         params += [scope.area, scope.clearance]
         sql = (
