@@ -17,7 +17,9 @@ generate_series`) and `bench/gen_people.py`'s weighted name tables, and indexes 
 3. Name index: `namesearch.index._ensure_names` (the code the importer runs) for the distinct
    names — names, postings, syllable vocabulary; then every person's `SearchEntry` in one
    `INSERT … SELECT` with the entry table's secondary indexes dropped and recreated afterwards
-   (the same rows `bvct namesearch rebuild` writes; `--check` compares a sample with it).
+   (the same rows `bvct namesearch rebuild` writes; `--check` compares a sample with it). The
+   per-name counts (`SearchNameCount`) follow from the entries' triggers in the same statement;
+   `--check` also compares them with a recount from the entries.
 4. Cases (rollup_bench), `VACUUM ANALYZE`.
 
 `--people` larger than what is loaded adds the missing people (and indexes only them), so one
@@ -39,7 +41,13 @@ from django.db import connection, transaction
 from gen_people import FEMALE_GIVEN, FEMALE_MIDDLE, MALE_GIVEN, MALE_MIDDLE, SURNAMES, Table, zipf
 from orgs_bench import grow
 
-from bvct.namesearch.index import PERSON_ROW_FIELDS, PersonRow, _ensure_names, index_rows
+from bvct.namesearch.index import (
+    PERSON_ROW_FIELDS,
+    PersonRow,
+    _ensure_names,
+    index_rows,
+    name_count_drift,
+)
 from bvct.namesearch.models import SearchEntry
 from bvct.namesearch.text import given_and_surname, name_keys
 from bvct.orgs.loader import load_official_units
@@ -230,6 +238,10 @@ def check(sample: int = 500) -> None:
     if differ:
         sys.exit(f"{len(differ)} of {len(ids)} entries differ, e.g. {differ[:3]}")
     log(f"check: {len(ids)} entries equal to index_rows")
+    drift = name_count_drift()
+    if drift:
+        sys.exit(f"{drift} name counts differ from the entries (bvct namesearch recount)")
+    log("check: the name counts equal a recount from the entries")
 
 
 def main() -> None:
@@ -238,7 +250,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=5_600_000)
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--name-samples", type=int, default=2_000_000)
-    parser.add_argument("--check", action="store_true", help="compare entries with index_rows")
+    parser.add_argument(
+        "--check", action="store_true", help="compare entries with index_rows, counts with a recount"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("run on PostgreSQL (DATABASE_URL=postgres://…/bvct_load_bench)")

@@ -314,25 +314,48 @@ def resync_paths_after_merge(
     return stale.update(path=current)
 
 
-def recount_names() -> int:
-    """Recompute every `SearchNameCount` from the entries, in one transaction; returns the
-    number of rows. A repair, never needed in operation: the triggers keep the counts exact. On
-    PostgreSQL the entries are locked against writes (SHARE) meanwhile, so no write committed
-    during the recount is lost."""
-    entries, counts = SearchEntry._meta.db_table, SearchNameCount._meta.db_table
-    steplen = OrgUnit.steplen
+def _counted_from_entries() -> str:
+    """SQL of the `SearchNameCount` rows the entries call for (name_id, area, classification,
+    people)."""
+    entries, steplen = SearchEntry._meta.db_table, OrgUnit.steplen
     areas = " UNION ALL ".join(
         f"SELECT name_id, substr(path, 1, {level * steplen}) AS area, classification "  # noqa: S608 (our table)
         f"FROM {entries} WHERE length(path) > {(level - 1) * steplen}"
         for level in AREA_LEVELS
     )
+    return (
+        f"SELECT name_id, area, classification, COUNT(*) AS people FROM ({areas}) AS a "  # noqa: S608 (ours)
+        "GROUP BY name_id, area, classification"
+    )
+
+
+def recount_names() -> int:
+    """Recompute every `SearchNameCount` from the entries, in one transaction; returns the
+    number of rows. A repair, never needed in operation: the triggers keep the counts exact. On
+    PostgreSQL the entries are locked against writes (SHARE) meanwhile, so no write committed
+    during the recount is lost."""
+    counts = SearchNameCount._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {entries} IN SHARE MODE")
+            cursor.execute(f"LOCK TABLE {SearchEntry._meta.db_table} IN SHARE MODE")
         cursor.execute(f"DELETE FROM {counts}")  # noqa: S608 (our table)
         cursor.execute(
-            f"INSERT INTO {counts} (name_id, area, classification, people) "  # noqa: S608 (our tables)
-            f"SELECT name_id, area, classification, COUNT(*) FROM ({areas}) AS a "
-            "GROUP BY name_id, area, classification"
+            f"INSERT INTO {counts} (name_id, area, classification, people) "
+            f"{_counted_from_entries()}"
         )
         return int(cursor.rowcount)
+
+
+def name_count_drift() -> int:
+    """How many (name, area, classification) keys have a `SearchNameCount` row that differs from
+    what the entries call for (missing, extra or wrong), in SQL: 0 when the counts are exact
+    (`bvct namesearch recount --check`)."""
+    counts = SearchNameCount._meta.db_table
+    sql = (
+        f"SELECT COUNT(*) FROM {counts} s FULL OUTER JOIN ({_counted_from_entries()}) e "  # noqa: S608 (ours)
+        "ON s.name_id = e.name_id AND s.area = e.area AND s.classification = e.classification "
+        "WHERE COALESCE(s.people, -1) <> COALESCE(e.people, -1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return int(cursor.fetchone()[0])

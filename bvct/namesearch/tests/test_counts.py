@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from bvct.accounts.models import RoleCode
@@ -18,6 +18,7 @@ from bvct.namesearch.index import (
     PersonRow,
     index_new_rows,
     index_people,
+    name_count_drift,
     recount_names,
     unindex_people,
 )
@@ -52,6 +53,7 @@ def stored() -> Counter[tuple[int, str, int]]:
 def assert_counts_exact() -> None:
     assert stored() == expected()
     assert all(people > 0 for people in stored().values())
+    assert name_count_drift() == 0
 
 
 def rename(person: Person, full_name: str) -> None:
@@ -127,18 +129,22 @@ def test_every_index_writer_keeps_the_counts_exact_and_a_rebuild_gives_the_same(
 
 
 def test_recount_repairs_counts_and_the_command_reports_it(tree, capsys):
-    # given: counts gone wrong (written behind the triggers' back)
+    # given: counts gone wrong (written behind the triggers' back): one wrong, one missing
     add_person("Nguyễn Văn Hùng", tree.commune_a1)
     add_person("Nguyễn Văn Hùng", tree.prov_b)
     right = stored()
-    SearchNameCount.objects.update(people=99)
+    SearchNameCount.objects.filter(area=tree.prov_b.path).update(people=99)
+    SearchNameCount.objects.filter(area=tree.prov_a.path).delete()
 
-    # when
+    # when / then: the check finds the two rows, the recount repairs them
+    with pytest.raises(CommandError):
+        call_command("namesearch", "recount", "--check")
+    assert "2 rows differ" in capsys.readouterr().out
     call_command("namesearch", "recount")
-
-    # then
     assert stored() == right
     assert f"{len(right)} rows." in capsys.readouterr().out
+    call_command("namesearch", "recount", "--check")
+    assert "0 rows differ" in capsys.readouterr().out
 
 
 def test_whole_area_scopes_read_the_counts_and_other_scopes_the_entries(tree):

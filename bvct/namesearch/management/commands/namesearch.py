@@ -1,15 +1,16 @@
 """`bvct namesearch rebuild [--batch-size N] [--restart]`: (re)build the name-search index.
-`bvct namesearch recount`: recompute the per-name counts from the entries (a repair)."""
+`bvct namesearch recount [--check]`: recompute the per-name counts from the entries (a repair),
+or only report how many rows differ."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from typing_extensions import override
 
-from bvct.namesearch.index import recount_names
+from bvct.namesearch.index import name_count_drift, recount_names
 from bvct.namesearch.models import IndexRebuild
 from bvct.namesearch.rebuild import rebuild_index
 
@@ -27,11 +28,22 @@ class Command(BaseCommand):
         rebuild.add_argument(
             "--restart", action="store_true", help="Start from the first person again."
         )
-        subcommands.add_parser("recount", help="Recompute the per-name counts from the entries.")
+        recount = subcommands.add_parser(
+            "recount", help="Recompute the per-name counts from the entries."
+        )
+        recount.add_argument(
+            "--check", action="store_true", help="Only count the rows that differ; exit 1 if any."
+        )
 
     @override
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if options["subcommand"] == "recount" and options["check"]:
+            drift = name_count_drift()
+            self.stdout.write(f"Name counts: {drift} rows differ from the entries.")
+            if drift:
+                raise CommandError("the name counts differ from the entries: run recount")
+            return
         if options["subcommand"] == "recount":
             rows = recount_names()
             elapsed = time.perf_counter() - started
