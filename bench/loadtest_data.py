@@ -251,7 +251,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--name-samples", type=int, default=2_000_000)
     parser.add_argument(
-        "--check", action="store_true", help="compare entries with index_rows, counts with a recount"
+        "--check",
+        action="store_true",
+        help="compare entries with index_rows and counts with a recount",
     )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
