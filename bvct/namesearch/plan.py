@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -81,8 +81,13 @@ def choose_plan(groups: Sequence[set[str]]) -> tuple[set[str], set[str] | None]:
 def _tokens(groups: Sequence[set[str]], chosen: tuple[int, ...]) -> set[str]:
     if len(chosen) == 1:
         return set(groups[chosen[0]])
-    first, second = groups[chosen[0]], groups[chosen[1]]
-    return {f"{a} {b}" if a <= b else f"{b} {a}" for a in first for b in second}
+    return pair_tokens(groups[chosen[0]], groups[chosen[1]])
+
+
+def pair_tokens(first: Iterable[str], second: Iterable[str]) -> set[str]:
+    """The pair postings of a syllable of `first` and one of `second`: held exactly by the
+    names that hold both, at two positions."""
+    return {f"{a} {b}" if a <= b else f"{b} {a}" for a in first for b in set(second)}
 
 
 def syllable_counts(syllables: set[str]) -> dict[str, int]:

@@ -67,7 +67,7 @@ from bvct.namesearch.models import (
     SearchPosting,
     SearchSyllableKey,
 )
-from bvct.namesearch.plan import choose_plan, syllable_counts
+from bvct.namesearch.plan import choose_plan, pair_tokens, syllable_counts
 from bvct.namesearch.text import (
     card_key,
     deletion_keys,
@@ -166,10 +166,13 @@ class _Scope:
 class _Matches:
     ranks: dict[int, Rank] = field(default_factory=dict)
     counts: dict[int, int] = field(default_factory=dict)
+    # people of names counted but neither read nor ranked: typo matches ranked after every
+    # ranked name, on pages after the one asked for (`_match`)
+    unranked: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.counts.values()) + self.unranked
 
 
 def search_people(
@@ -200,7 +203,7 @@ def search_people(
         return _search_identifier(actor, _digits(query), scope, limit, offset)
     if not words:
         return SearchPage(hits=[], total=0)
-    matches = _match(words[:MAX_WORDS], scope)
+    matches = _match(words[:MAX_WORDS], scope, needed=offset + limit)
     return _page(actor, matches, scope, limit, offset)
 
 
@@ -233,6 +236,7 @@ class _Tier:
     alternatives: list[list[Group]]  # the names of a tier hold a syllable of every group of one
     max_typos: int
     while_fewer_than: float  # the tier runs while fewer people than this match
+    one_more: bool = False  # the tier of one more word with a typo
 
 
 def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> list[_Tier]:
@@ -252,19 +256,32 @@ def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> lis
         if not unknown[i]
     ]
     if len(words) > 1 and one_more:
-        tiers.append(_Tier(one_more, sum(unknown) + 1, TYPO_MORE))
+        tiers.append(_Tier(one_more, sum(unknown) + 1, TYPO_MORE, one_more=True))
         tiers.append(_Tier([fuzzy], len(words), TYPO_THRESHOLD))
     return tiers
 
 
-def _match(words: list[tuple[str, str]], scope: _Scope) -> _Matches:
-    """Names matching the words, ranked with every word allowed a typo, with in-scope counts."""
+def _match(words: list[tuple[str, str]], scope: _Scope, needed: int) -> _Matches:
+    """Names matching the words, ranked with every word allowed a typo, with in-scope counts.
+
+    The names of the one-more-typo tier of a two-word query are only counted, in one sum, when
+    the earlier tiers already fill the `needed` first hits: they all rank after those (more
+    typos), and a pair of the two words' syllables is held exactly by the names that match, so
+    their postings give the exact total without reading or ranking their thousands of names
+    ("Nguyễn Hùng": every Nguyễn X Hồng, Dũng, Hưng … and Nguyên, Nguyệt … Hùng)."""
     candidates = _vocabulary([folded for _, folded in words])
     syllable_counts(set().union(*candidates.values()))  # the planner's counts, in one query
     fuzzy = [{s: int(s != folded) for s in candidates[folded]} for _, folded in words]
     matches = _Matches()
     for tier in _tiers(words, candidates):
         if matches.total >= tier.while_fewer_than:
+            continue
+        if tier.one_more and len(words) == 2 and matches.total >= needed:  # noqa: PLR2004
+            plans = [
+                (pair_tokens(groups[0].keys(), groups[1].keys()), None)
+                for groups in tier.alternatives
+            ]
+            matches.unranked += _total(plans, scope, known=matches.counts.keys())
             continue
         if len(words) == 1 and scope.birth_year is not None:
             counts = _counts_one_word_year(set(tier.alternatives[0][0]), scope)
@@ -429,6 +446,33 @@ def _counts(
     without filters reads the names' counts, at most four rows a name; any other scope counts
     the names' entries in it (one range of the name's composite index each)."""
     params: list[Any] = []
+    table, count, where = _count_source(plans, scope, known, params)
+    sql = f"SELECT name_id, {count} FROM {table} WHERE {where} GROUP BY name_id"  # noqa: S608 (ours)
+    if scope.area is not None:
+        sql += f" HAVING {count} > 0"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {name_id: int(people) for name_id, people in cursor.fetchall()}
+
+
+def _total(
+    plans: Sequence[tuple[set[str], set[str] | None]], scope: _Scope, known: Iterable[int] = ()
+) -> int:
+    """The sum of `_counts`, in one row."""
+    params: list[Any] = []
+    table, count, where = _count_source(plans, scope, known, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {count} FROM {table} WHERE {where}", params)  # noqa: S608 (ours)
+        return int(cursor.fetchone()[0] or 0)
+
+
+def _count_source(
+    plans: Sequence[tuple[set[str], set[str] | None]],
+    scope: _Scope,
+    known: Iterable[int],
+    params: list[Any],
+) -> tuple[str, str, str]:
+    """(table, count expression, condition) counting the candidates' people in scope."""
     candidates = _candidates(plans, params)
     if connection.vendor == "postgresql" and scope.area is not None:
         names = f"name_id = ANY(ARRAY({candidates}))"  # then one index descent per name
@@ -439,19 +483,12 @@ def _counts(
         names += f" AND NOT ({_in('name_id', already, params)})"
     if scope.area is not None:
         params += [scope.area, scope.clearance]
-        sql = (
-            f"SELECT name_id, SUM(people) FROM {SearchNameCount._meta.db_table} "  # noqa: S608 (our table)
-            f"WHERE {names} AND area = %s AND classification <= %s "
-            "GROUP BY name_id HAVING SUM(people) > 0"
+        return (
+            SearchNameCount._meta.db_table,
+            "SUM(people)",
+            f"{names} AND area = %s AND classification <= %s",
         )
-    else:
-        sql = (
-            f"SELECT name_id, COUNT(*) FROM {SearchEntry._meta.db_table} "  # noqa: S608 (our table)
-            f"WHERE {names} AND {scope.where(params)} GROUP BY name_id"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {name_id: int(count) for name_id, count in cursor.fetchall()}
+    return SearchEntry._meta.db_table, "COUNT(*)", f"{names} AND {scope.where(params)}"
 
 
 def _counts_one_word_year(syllables: set[str], scope: _Scope) -> dict[int, int]:
@@ -492,7 +529,7 @@ def _page(actor: User, matches: _Matches, scope: _Scope, limit: int, offset: int
     hits = [
         SearchHit(people[pk], score(matches.ranks[name_id])) for pk, name_id in rows if pk in people
     ]
-    typo_total = sum(
+    typo_total = matches.unranked + sum(
         count for name_id, count in matches.counts.items() if matches.ranks[name_id][0]
     )
     return SearchPage(

@@ -50,6 +50,7 @@ class PersonPage:
     number: int
     size: int = PAGE_SIZE
     scores: dict[int, float] = field(default_factory=dict)
+    typo_total: int = 0  # of `total`, found through a typo correction (listed after the others)
 
     @property
     def num_pages(self) -> int:
@@ -118,6 +119,7 @@ def person_list_for_actor(*, actor: User, filters: PersonFilters, page: int = 1)
             result.total,
             number,
             scores={hit.person.pk: hit.score for hit in result.hits},
+            typo_total=result.typo_total,
         )
     people = _filtered_browse(actor, filters) if filters.query.strip() else _browse(actor, filters)
     total = people.count()

@@ -94,6 +94,29 @@ def test_list_search_by_folded_name_and_by_cccd(tree, actors: Actors) -> None:
         assert "<html" not in html  # the results partial only
 
 
+def test_list_search_says_how_many_results_are_typo_corrections(tree, actors: Actors) -> None:
+    # given: "Phạm Thị Hà" twice, and "Phạm Thị Hoa", one typo away
+    people = [
+        make_person(org_unit=tree.commune_a1, full_name=name)
+        for name in ("Phạm Thị Hà", "Phạm Thị Hà", "Phạm Thị Hoa")
+    ]
+    index_people(people)
+    client = _client(actors.clerk)
+
+    # when
+    typo = client.get(reverse("people:person-list"), {"q": "pham thi ha"}, headers=HX)
+    exact = client.get(reverse("people:person-list"), {"q": "pham thi hoa"}, headers=HX)
+
+    # then: the exact matches, then the correction, and the list says so
+    html = typo.content.decode()
+    assert "3 người" in html
+    assert "1 người có tên khác từ khóa một lỗi gõ" in html
+    assert html.index("Phạm Thị Hà") < html.index("Phạm Thị Hoa")
+    assert 'data-testid="person-typo-count"' in exact.content.decode()  # "Hà" one typo away
+    unknown = client.get(reverse("people:person-list"), {"q": "Phạm Văn Đồng"}, headers=HX)
+    assert 'data-testid="person-typo-count"' not in unknown.content.decode()
+
+
 def test_list_filters(tree, actors: Actors) -> None:
     make_person(
         org_unit=tree.branch_a1, full_name="Lê Thị Lọc", sex=Sex.FEMALE, hometown_province_code="48"
