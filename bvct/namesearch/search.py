@@ -12,11 +12,14 @@ What a query matches
 * Typos (one per word, an insertion, deletion, substitution or swap of two neighbours), in tiers:
   1. the words as typed, a misspelt word (one no indexed name contains) replaced by the known
      syllables one edit away from it;
-  2. for two words or more: also one of the other words one edit away, ranked after the
+  2. for three words or more: also one of the other words one edit away, ranked after the
      matches of tier 1 (the names already counted are not counted again) — a typo can turn a
      name into another real one ("pham thi ha" typed for Phạm Thị Hoa, when thousands are
-     called Phạm Thị Hà), so the neighbours of a real name are always included after it;
-     `TYPO_MORE` can restrict this to queries whose words as typed match fewer people;
+     called Phạm Thị Hà), so the neighbours of a real name are always included after it
+     (`TYPO_MORE` can restrict this to queries whose words as typed match fewer people); for
+     two words, the same while fewer than a page match (`TYPO_MORE_TWO_WORDS`): the
+     neighbours of "Nguyễn Hùng" are every Nguyễn X Hồng, Dũng, Hưng… in the country, most of
+     a national total, and two words say too little to tell a typo from another person;
   3. for two words or more, while nobody matches: every word one edit away.
   So a real name shows that name first and its one-typo neighbours after it ("Nguyễn Văn Nam",
   then "Lam", "Năm" and "Nan"), and a misspelt one shows its corrections. `SearchPage` says
@@ -88,6 +91,8 @@ TYPO_PAGE = 20  # a page of people
 # were counted by range scans. Counted through `SearchNameCount` and read names-first, the
 # neighbours cost a few milliseconds (bench/RESULTS-search.md).
 TYPO_MORE: float = math.inf
+# Two words: while fewer than a page match (see the module docstring).
+TYPO_MORE_TWO_WORDS: float = TYPO_PAGE
 TYPO_THRESHOLD = 1  # every word may carry a typo only while fewer people than this match
 MAX_WORDS = 6
 MAX_LIMIT = 100
@@ -241,8 +246,8 @@ class _Tier:
 
 def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> list[_Tier]:
     """As typed, misspelt (unknown) words corrected; then, for two words or more, one more word
-    with a typo (while fewer than `TYPO_MORE` match: always), and while nobody matches every
-    word."""
+    with a typo (while fewer than `TYPO_MORE` match, always, for three words or more;
+    `TYPO_MORE_TWO_WORDS`, a page, for two), and while nobody matches every word."""
     folded = [word for _, word in words]
     fuzzy = [{syllable: int(syllable != word) for syllable in candidates[word]} for word in folded]
     if not all(fuzzy):  # a word with neither match nor correction: nobody can match
@@ -256,7 +261,8 @@ def _tiers(words: list[tuple[str, str]], candidates: dict[str, set[str]]) -> lis
         if not unknown[i]
     ]
     if len(words) > 1 and one_more:
-        tiers.append(_Tier(one_more, sum(unknown) + 1, TYPO_MORE, one_more=True))
+        threshold = TYPO_MORE if len(words) > 2 else TYPO_MORE_TWO_WORDS  # noqa: PLR2004
+        tiers.append(_Tier(one_more, sum(unknown) + 1, threshold, one_more=True))
         tiers.append(_Tier([fuzzy], len(words), TYPO_THRESHOLD))
     return tiers
 
@@ -265,10 +271,10 @@ def _match(words: list[tuple[str, str]], scope: _Scope, needed: int) -> _Matches
     """Names matching the words, ranked with every word allowed a typo, with in-scope counts.
 
     The names of the one-more-typo tier of a two-word query are only counted, in one sum, when
-    the earlier tiers already fill the `needed` first hits: they all rank after those (more
-    typos), and a pair of the two words' syllables is held exactly by the names that match, so
-    their postings give the exact total without reading or ranking their thousands of names
-    ("Nguyễn Hùng": every Nguyễn X Hồng, Dũng, Hưng … and Nguyên, Nguyệt … Hùng)."""
+    the earlier tiers already fill the `needed` first hits (a short page, as an API client may
+    ask for): they all rank after those (more typos), and a pair of the two words' syllables is
+    held exactly by the names that match, so their postings give the exact total without
+    reading or ranking their names ("Nguyễn Hùng": every Nguyễn X Hồng, Dũng … Hùng)."""
     candidates = _vocabulary([folded for _, folded in words])
     syllable_counts(set().union(*candidates.values()))  # the planner's counts, in one query
     fuzzy = [{s: int(s != folded) for s in candidates[folded]} for _, folded in words]

@@ -5,8 +5,9 @@ The oracle knows the documented semantics only, and none of the index's code:
   surname or the given name only;
 * one-edit typos (optimal string alignment by dynamic programming) against the vocabulary of
   every indexed name: misspelt words corrected; for two words or more, one more word with a typo
-  while fewer than `TYPO_MORE` match (always, by default) and every word with a typo while
-  nobody matches; the people found only through a typo are the page's `typo_total`;
+  while fewer than `TYPO_MORE` match (always, by default; a page for two words) and every
+  word with a typo while nobody matches; the people found only through a typo are the page's
+  `typo_total`;
 * scope = the actor's subtree + clearance + a dossier role; merged records excluded.
 """
 
@@ -22,7 +23,7 @@ from bvct.accounts.models import RoleCode, User
 from bvct.accounts.tests.factories import make_user
 from bvct.core.text import fold
 from bvct.namesearch.index import index_people
-from bvct.namesearch.search import TYPO_MORE, TYPO_THRESHOLD, search_people
+from bvct.namesearch.search import TYPO_MORE, TYPO_MORE_TWO_WORDS, TYPO_THRESHOLD, search_people
 from bvct.people.models import Person
 
 from .conftest import add_person
@@ -108,8 +109,10 @@ def oracle(
     # as typed, misspelt (unknown) words corrected
     base = [{w} if w in vocabulary else fuzzy[i] for i, w in enumerate(words)]
     found = matching(base)
-    # fewer than TYPO_MORE: one more (known) word one edit away
-    if len(found) < TYPO_MORE and len(words) > 1:
+    # fewer than TYPO_MORE (three words or more) or TYPO_MORE_TWO_WORDS (two): one more
+    # (known) word one edit away
+    threshold = TYPO_MORE if len(words) > 2 else TYPO_MORE_TWO_WORDS
+    if len(found) < threshold and len(words) > 1:
         for i, w in enumerate(words):
             if w in vocabulary:
                 found |= matching([fuzzy[j] if j == i else base[j] for j in range(len(words))])
