@@ -81,10 +81,13 @@ def _grouped(deltas: str) -> str:
 # PostgreSQL: one statement-level trigger per event, reading the statement's transition tables,
 # so a COPY or INSERT … SELECT of any size costs one grouped upsert, taking the row locks of the
 # counts in key order (concurrent importers cannot deadlock on them).
-_PG_APPLY = (
+_PG_UPSERT = (
     f"INSERT INTO {COUNTS} ({COLUMNS}) SELECT * FROM ({{deltas}}) AS g ORDER BY {KEY} "
-    f"ON CONFLICT ({KEY}) DO UPDATE SET people = {COUNTS}.people + excluded.people; "
-    f"DELETE FROM {COUNTS} c USING ({{deltas}}) AS g WHERE c.name_id = g.name_id "
+    f"ON CONFLICT ({KEY}) DO UPDATE SET people = {COUNTS}.people + excluded.people;"
+)
+# rows brought to zero go (an insert only adds: it has no such rows to look for)
+_PG_PRUNE = (
+    f" DELETE FROM {COUNTS} c USING ({{deltas}}) AS g WHERE c.name_id = g.name_id "
     "AND c.area = g.area AND c.classification = g.classification AND c.people <= 0;"
 )
 _PG_DELTAS = {
@@ -102,7 +105,8 @@ POSTGRES_BACKWARD = []
 for _event, _deltas in _PG_DELTAS.items():
     POSTGRES_FORWARD += [
         f"""CREATE FUNCTION namesearch_count_{_event}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {_PG_APPLY.format(deltas=_deltas)} RETURN NULL; END $$""",
+        BEGIN {(_PG_UPSERT if _event == "insert" else _PG_UPSERT + _PG_PRUNE).format(deltas=_deltas)}
+        RETURN NULL; END $$""",
         f"""CREATE TRIGGER namesearch_count_{_event} AFTER {_event.upper()} ON {ENTRIES}
         REFERENCING {_PG_TABLES[_event]} FOR EACH STATEMENT
         EXECUTE FUNCTION namesearch_count_{_event}()""",
