@@ -88,8 +88,8 @@ TYPO_PAGE = 20  # a page of people
 # corrected only if the neighbours of the real name are brought in, however common it is. At
 # a page (20, until 06/12/2026) one-typo recall@20 was 0.98 at national scope; 5,000 reached
 # 1.0 at 1 M people but doubled the CPU p95 of multi-word queries while the neighbours' people
-# were counted by range scans. Counted through `SearchNameCount` and read names-first, the
-# neighbours cost a few milliseconds (bench/RESULTS-search.md).
+# were counted by range scans. Counted through `SearchNameCount`, their candidate names narrowed
+# by intersected postings, the neighbours cost a few milliseconds (bench/RESULTS-search.md).
 TYPO_MORE: float = math.inf
 # Two words: while fewer than a page match (see the module docstring).
 TYPO_MORE_TWO_WORDS: float = TYPO_PAGE
