@@ -67,6 +67,7 @@ from bvct.namesearch.models import (  # noqa: E402
     IndexRebuild,
     SearchEntry,
     SearchName,
+    SearchNameCount,
     SearchPosting,
     SearchSyllableKey,
 )
@@ -263,7 +264,14 @@ def reindex(count: int, *, purge: bool = False, dropped: list[str] | None = None
     call_command("migrate", verbosity=0)
     if purge:  # the index format changed: start from empty tables
         with connection.cursor() as cursor:
-            for model in (SearchEntry, SearchPosting, SearchSyllableKey, SearchName, IndexRebuild):
+            for model in (
+                SearchEntry,
+                SearchNameCount,  # emptied by the entries' triggers already
+                SearchPosting,
+                SearchSyllableKey,
+                SearchName,
+                IndexRebuild,
+            ):
                 cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
     started = time.perf_counter()
     rebuild_index(batch_size=BATCH, restart=True)
