@@ -283,11 +283,11 @@ def _match(words: list[tuple[str, str]], scope: _Scope, needed: int) -> _Matches
         if matches.total >= tier.while_fewer_than:
             continue
         if tier.one_more and len(words) == 2 and matches.total >= needed:  # noqa: PLR2004
-            plans = [
+            pairs: list[tuple[set[str], set[str] | None]] = [
                 (pair_tokens(groups[0].keys(), groups[1].keys()), None)
                 for groups in tier.alternatives
             ]
-            matches.unranked += _total(plans, scope, known=matches.counts.keys())
+            matches.unranked += _total(pairs, scope, known=matches.counts.keys())
             continue
         if len(words) == 1 and scope.birth_year is not None:
             counts = _counts_one_word_year(set(tier.alternatives[0][0]), scope)
