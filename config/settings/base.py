@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -195,7 +196,8 @@ def _database() -> dict[str, object]:
     if url:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
         if config["ENGINE"] == "django.db.backends.postgresql":
-            options = dict(config.get("OPTIONS") or {})  # what the URL's query string set
+            url_options: Any = config.get("OPTIONS") or {}  # what the URL's query string set
+            options = dict(url_options)
             options["options"] = _pg_options(*filter(None, [options.get("options", "")]))
             config["OPTIONS"] = options
             config["CONN_HEALTH_CHECKS"] = True
