@@ -72,6 +72,7 @@ def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ["SECRET_KEY"] = secret_key()  # the server's: sessions are signed with it
+    os.environ.update(field_keys())  # the server's: what the setup seals, the server opens
     import django
 
     django.setup()
@@ -228,6 +229,24 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def field_keys() -> dict[str, str]:
+    """The load test's field-encryption keys (a KEK and the blind-index key, as production
+    takes them from the environment), kept in `var/loadtest/` so that dossiers sealed by an
+    earlier run stay readable."""
+    path = OUT / "field-keys.json"
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        import base64
+
+        keys = {
+            "BVCT_KEYS": "load1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "BVCT_BLIND_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return dict(json.loads(path.read_text()))
+
+
 def server_env() -> dict[str, str]:
     key_file = OUT / "audit-signing-key.pem"
     if not key_file.exists():
@@ -250,6 +269,7 @@ def server_env() -> dict[str, str]:
         "SECRET_KEY": secret_key(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "AUDIT_SIGNING_KEY_FILE": str(key_file),
+        **field_keys(),
         "BVCT_SSL_REDIRECT": "false",  # loopback HTTP; production runs behind TLS
         "BVCT_VAR_DIR": str(OUT / "var"),
     }

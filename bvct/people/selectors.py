@@ -111,10 +111,10 @@ def _browse_total(actor: User, filters: PersonFilters) -> int | None:
         return 0
     root, clearance = scope
     counts = UnitHeadcount.objects.filter(
-        OrgUnit.subtree_filter(root.path, prefix="org_unit__"), classification__lte=clearance
+        OrgUnit.subtree_filter(root.path), classification__lte=clearance
     )
     if filters.unit is not None:
-        counts = counts.filter(OrgUnit.subtree_filter(filters.unit.path, prefix="org_unit__"))
+        counts = counts.filter(OrgUnit.subtree_filter(filters.unit.path))
     return int(counts.aggregate(total=Sum("live"))["total"] or 0)
 
 

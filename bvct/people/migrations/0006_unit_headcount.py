@@ -12,36 +12,52 @@ POSTGRESQL = [
     CREATE FUNCTION people_headcount_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            INSERT INTO people_unitheadcount (org_unit_id, classification, live)
-            SELECT org_unit_id, classification, count(*) FROM new_rows
-            WHERE merged_into_id IS NULL
-            GROUP BY org_unit_id, classification ORDER BY org_unit_id, classification
+            INSERT INTO people_unitheadcount (org_unit_id, path, classification, live)
+            SELECT n.org_unit_id, u.path, n.classification, count(*)
+            FROM new_rows n JOIN orgs_orgunit u ON u.id = n.org_unit_id
+            WHERE n.merged_into_id IS NULL
+            GROUP BY n.org_unit_id, u.path, n.classification
+            ORDER BY n.org_unit_id, n.classification
             ON CONFLICT (org_unit_id, classification)
             DO UPDATE SET live = people_unitheadcount.live + EXCLUDED.live;
         ELSIF TG_OP = 'DELETE' THEN
-            INSERT INTO people_unitheadcount (org_unit_id, classification, live)
-            SELECT org_unit_id, classification, -count(*) FROM old_rows
-            WHERE merged_into_id IS NULL
-            GROUP BY org_unit_id, classification ORDER BY org_unit_id, classification
+            INSERT INTO people_unitheadcount (org_unit_id, path, classification, live)
+            SELECT o.org_unit_id, u.path, o.classification, -count(*)
+            FROM old_rows o JOIN orgs_orgunit u ON u.id = o.org_unit_id
+            WHERE o.merged_into_id IS NULL
+            GROUP BY o.org_unit_id, u.path, o.classification
+            ORDER BY o.org_unit_id, o.classification
             ON CONFLICT (org_unit_id, classification)
             DO UPDATE SET live = people_unitheadcount.live + EXCLUDED.live;
         ELSE
-            INSERT INTO people_unitheadcount (org_unit_id, classification, live)
-            SELECT org_unit_id, classification, sum(n) FROM (
+            INSERT INTO people_unitheadcount (org_unit_id, path, classification, live)
+            SELECT change.org_unit_id, u.path, change.classification, sum(n) FROM (
                 SELECT org_unit_id, classification, 1 AS n FROM new_rows
                 WHERE merged_into_id IS NULL
                 UNION ALL
                 SELECT org_unit_id, classification, -1 FROM old_rows
                 WHERE merged_into_id IS NULL
-            ) AS change
-            GROUP BY org_unit_id, classification HAVING sum(n) <> 0
-            ORDER BY org_unit_id, classification
+            ) AS change JOIN orgs_orgunit u ON u.id = change.org_unit_id
+            GROUP BY change.org_unit_id, u.path, change.classification HAVING sum(n) <> 0
+            ORDER BY change.org_unit_id, change.classification
             ON CONFLICT (org_unit_id, classification)
             DO UPDATE SET live = people_unitheadcount.live + EXCLUDED.live;
         END IF;
         RETURN NULL;
     END $$
     """,
+    """
+    CREATE FUNCTION people_headcount_path() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE people_unitheadcount h SET path = n.path
+        FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE h.org_unit_id = n.id AND n.path IS DISTINCT FROM o.path;
+        RETURN NULL;
+    END $$
+    """,
+    """CREATE TRIGGER people_headcount_path AFTER UPDATE ON orgs_orgunit
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION people_headcount_path()""",
     """CREATE TRIGGER people_headcount_insert AFTER INSERT ON people_person
        REFERENCING NEW TABLE AS new_rows
        FOR EACH STATEMENT EXECUTE FUNCTION people_headcount_apply()""",
@@ -57,9 +73,12 @@ POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS people_headcount_delete ON people_person",
     "DROP TRIGGER IF EXISTS people_headcount_update ON people_person",
     "DROP FUNCTION IF EXISTS people_headcount_apply()",
+    "DROP TRIGGER IF EXISTS people_headcount_path ON orgs_orgunit",
+    "DROP FUNCTION IF EXISTS people_headcount_path()",
 ]
-_SQLITE_ADD = """INSERT INTO people_unitheadcount (org_unit_id, classification, live)
-        SELECT NEW.org_unit_id, NEW.classification, 1 WHERE NEW.merged_into_id IS NULL
+_SQLITE_ADD = """INSERT INTO people_unitheadcount (org_unit_id, path, classification, live)
+        SELECT NEW.org_unit_id, u.path, NEW.classification, 1 FROM orgs_orgunit u
+        WHERE u.id = NEW.org_unit_id AND NEW.merged_into_id IS NULL
         ON CONFLICT (org_unit_id, classification) DO UPDATE SET live = live + 1;"""
 _SQLITE_REMOVE = """UPDATE people_unitheadcount SET live = live - 1
         WHERE OLD.merged_into_id IS NULL AND org_unit_id = OLD.org_unit_id
@@ -72,15 +91,19 @@ SQLITE = [
     f"""CREATE TRIGGER people_headcount_update
         AFTER UPDATE OF org_unit_id, classification, merged_into_id ON people_person
         BEGIN {_SQLITE_REMOVE} {_SQLITE_ADD} END""",
+    """CREATE TRIGGER people_headcount_path AFTER UPDATE OF path ON orgs_orgunit
+        BEGIN UPDATE people_unitheadcount SET path = NEW.path WHERE org_unit_id = NEW.id; END""",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS people_headcount_insert",
     "DROP TRIGGER IF EXISTS people_headcount_delete",
     "DROP TRIGGER IF EXISTS people_headcount_update",
+    "DROP TRIGGER IF EXISTS people_headcount_path",
 ]
-FILL = """INSERT INTO people_unitheadcount (org_unit_id, classification, live)
-    SELECT org_unit_id, classification, count(*) FROM people_person
-    WHERE merged_into_id IS NULL GROUP BY org_unit_id, classification"""
+FILL = """INSERT INTO people_unitheadcount (org_unit_id, path, classification, live)
+    SELECT p.org_unit_id, u.path, p.classification, count(*)
+    FROM people_person p JOIN orgs_orgunit u ON u.id = p.org_unit_id
+    WHERE p.merged_into_id IS NULL GROUP BY p.org_unit_id, u.path, p.classification"""
 
 
 def install(apps, schema_editor):
@@ -112,6 +135,7 @@ class Migration(migrations.Migration):
             name='UnitHeadcount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('path', models.CharField(max_length=255)),
                 ('classification', models.PositiveSmallIntegerField()),
                 ('live', models.BigIntegerField(default=0)),
                 ('org_unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit')),
@@ -119,6 +143,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'unit headcount',
                 'verbose_name_plural': 'unit headcounts',
+                'indexes': [models.Index(fields=['path', 'classification'], include=('live',), name='headcount_scope')],
                 'constraints': [models.UniqueConstraint(fields=('org_unit', 'classification'), name='headcount_unit_classification')],
             },
         ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +145,22 @@ def test_a_raw_sql_insert_is_counted_too(db: None, tree: Tree) -> None:
             )
     # then the database counted them
     assert UnitHeadcount.objects.get(org_unit=unit, classification=1).live == 2
+
+
+def test_moving_a_unit_in_the_tree_moves_its_headcount_with_it(db: None, tree: Tree) -> None:
+    # given dossiers in a commune and the unit below it
+    make_person(org_unit=tree.commune_a1)
+    make_person(org_unit=tree.grassroots_a1, classification=2)
+    officer_b = fresh(make_user(org_unit=tree.prov_b, roles=(RoleCode.OFFICER,), clearance=3))
+    before = person_list_for_actor(actor=officer_b, filters=PersonFilters()).total
+    # when the commune (with its subtree) moves under province B
+    OrgUnit.objects.move(
+        OrgUnit.objects.get(pk=tree.commune_a1.pk),
+        OrgUnit.objects.get(pk=tree.prov_b.pk),
+        "last-child",
+    )
+    # then the headcount follows the new paths, and province B's total includes them
+    assert not UnitHeadcount.objects.exclude(path=F("org_unit__path")).exists()
+    after = person_list_for_actor(actor=fresh(officer_b), filters=PersonFilters()).total
+    assert after == before + 2
+    assert after == people_visible_to(fresh(officer_b)).filter(merged_into__isnull=True).count()
