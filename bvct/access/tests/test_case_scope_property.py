@@ -168,7 +168,8 @@ def trees(draw: st.DrawFn) -> Shape:
     return Shape(parents, steps)
 
 
-def _ancestors(parents: dict[int, int | None], index: int) -> set[int]:
+def _ancestors(parents: dict[int, int | None], index: int | None) -> set[int]:
+    """The node and every node above it by parent links (none for no node)."""
     chain: set[int] = set()
     current: int | None = index
     while current is not None:
@@ -299,7 +300,7 @@ def test_scope_follows_moves_reclassifications_and_merges_of_people_and_units(  
             in (
                 _ancestors(parents, at[specs[k][0]])
                 | _ancestors(parents, holding[k])
-                | (set() if competent[k] is None else _ancestors(parents, competent[k]))
+                | _ancestors(parents, competent[k])
             )
         }
         visible = set(cases_visible_to(actor).values_list("pk", flat=True))
