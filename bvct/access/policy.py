@@ -366,12 +366,17 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
     # a commune's scope is a bitmap OR of three range scans and the national list's page 1 an
     # index scan in list order with LIMIT (an OR across joins scanned all people; scalar
     # subqueries on the subject probed it once per case).
-    return Case.objects.filter(
-        OrgUnit.subtree_filter(root.path, prefix="subject_")
-        | OrgUnit.subtree_filter(root.path, prefix="holding_")
-        | OrgUnit.subtree_filter(root.path, prefix="competent_"),
-        subject_classification__lte=actor.clearance,
-    )
+    return Case.objects.filter(_case_scope(root, actor.clearance))
+
+
+def _case_scope(root: OrgUnit, clearance: int, prefix: str = "") -> Q:
+    """The rule of `cases_visible_to` on the case's own columns, reached through `prefix`
+    ("case__" from a row that belongs to one case: a join on its key, never a subquery)."""
+    return (
+        OrgUnit.subtree_filter(root.path, prefix=f"{prefix}subject_")
+        | OrgUnit.subtree_filter(root.path, prefix=f"{prefix}holding_")
+        | OrgUnit.subtree_filter(root.path, prefix=f"{prefix}competent_")
+    ) & Q(**{f"{prefix}subject_classification__lte": clearance})
 
 
 def can_view_case(actor: User, case: Case) -> bool:
@@ -460,9 +465,12 @@ def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
 def verification_requests_visible_to(actor: User) -> QuerySet[VerificationRequest]:
     from bvct.verification.models import VerificationRequest  # noqa: PLC0415
 
-    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+    root = jurisdiction_root(actor)
+    if root is None or not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
         return VerificationRequest.objects.none()
-    sides = Q(case__in=cases_visible_to(actor)) | jurisdiction_filter(
+    # the requesting side through the case's own scope columns (a join on the request's case,
+    # not `case__in=cases_visible_to(…)`, which under the OR became a hash of every case in scope)
+    sides = _case_scope(root, actor.clearance, prefix="case__") | jurisdiction_filter(
         actor, prefix="addressee_unit__"
     )
     return VerificationRequest.objects.filter(sides, classification__lte=actor.clearance)
