@@ -9,9 +9,10 @@ from typing import Any
 from django.db import connection
 
 from bvct.accounts.models import User
-from bvct.audit.chain import GENESIS_HASH, chain_hash, event_canonical
+from bvct.audit.chain import GENESIS_HASH
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record
+from bvct.audit.verify import event_hash
 from bvct.orgs.models import OrgUnit
 
 
@@ -53,7 +54,7 @@ def rehash_from(seq: int) -> None:
     prev_hash = before.hash if before is not None else GENESIS_HASH
     for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
         event.prev_hash = prev_hash
-        event.hash = chain_hash(prev_hash, event_canonical(event))
+        event.hash = event_hash(event) or ""
         AuditEvent.objects.filter(seq=event.seq).update(prev_hash=event.prev_hash, hash=event.hash)
         prev_hash = event.hash
 
