@@ -332,10 +332,11 @@ def _sql_walk(
     walk: _Walk, lo: int, *, checkpoint: Checkpoint | None, workers: int
 ) -> _Bad | int | None:
     """Check the rows from seq `lo` to the head in the database, in up to `workers` ranges at
-    once (each on its own connection, unless the caller's transaction must be the one that
-    reads). The first row it cannot vouch for is checked exactly (`row_problem`): a problem, or
-    the row is intact (a format 1 row: returns the seq after it for the Python walk; otherwise
-    the scan goes on after it). None at the head."""
+    once, each on its own connection (one after the other on this connection inside a
+    transaction, which must be the one that reads: it may hold rows not yet committed). The
+    first row the scans cannot vouch for is checked exactly (`row_problem`): a problem, or the
+    row is intact (a format 1 row: its seq is returned for the Python walk to go on after it;
+    otherwise the scans go on after it). None at the head."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     checkpoint_seq = checkpoint.seq if checkpoint is not None else None
     while True:
@@ -343,9 +344,8 @@ def _sql_walk(
         hi = head[0] if head is not None and head[0] is not None else lo - 1
         if lo > hi:
             return None
-        parallel = workers > 1 and not connection.in_atomic_block
-        ranges = _ranges(lo, hi, workers if parallel else 1)
-        if parallel:
+        ranges = _ranges(lo, hi, workers)
+        if len(ranges) > 1 and not connection.in_atomic_block:
             with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
                 scans = [pool.submit(_scan_own_connection, a, b, checkpoint_seq) for a, b in ranges]
                 results = [scan.result() for scan in scans]
