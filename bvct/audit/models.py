@@ -46,8 +46,9 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     # which canonical form `hash` covers (`bvct.audit.chain`): 1 canonical JSON (every row before
-    # format 2, and every row on SQLite), 2 bytes computed in SQL (PostgreSQL, since migration 0004)
-    hash_version = models.PositiveSmallIntegerField(default=1)
+    # format 2, and every row on SQLite), 2 bytes computed in SQL (PostgreSQL, since migration
+    # 0004). The database default is 1: what a process still running the older code writes.
+    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("audit event")
