@@ -314,7 +314,7 @@ def main() -> None:
         print(
             f"verify (1 at once): {result.line()[:50]}… in {seconds:.2f} s = "
             f"{result.checked / seconds:,.0f} events/s wall; CPU {cpu_seconds:.2f} s (verifier "
-            f"+ PostgreSQL backend) = {cpu_rates[-1]:,.0f} events per CPU-second; load average "
+            f"+ its PostgreSQL backend) = {cpu_rates[-1]:,.0f} events per CPU-second; load average "
             f"{os.getloadavg()}",
             flush=True,
         )
