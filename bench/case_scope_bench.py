@@ -6,8 +6,10 @@
 For each user (default: `load.r10`, a national officer, clearance 2, and `load.r03`, a province
 officer, clearance 3 — both made by `bench/loadtest.py`) it runs, in-process, the statements
 behind the case list (count of open cases + page 1, `vetting.selectors.case_list_for_actor`),
-the inbox (`vetting.selectors.inbox_querysets`, all four lists) and the verification request
-list, prints the plan of the count statement with actual rows (`EXPLAIN (ANALYZE, BUFFERS)`),
+the same for all states and for one stage, the case page's fetch, the inbox
+(`vetting.selectors.inbox_querysets`, all four lists) and the verification request list, prints
+the plans of the count, page 1 and detail statements with actual rows (`EXPLAIN (ANALYZE,
+BUFFERS)`; `--plans`),
 whether `people_person` is read by a sequential scan, the rows read from it, and the median and
 maximum execution time over `--runs` (as reported by PostgreSQL, i.e. inside the server).
 A benchmark, never part of `make test`.
@@ -47,6 +49,8 @@ EXECUTION = re.compile(r"Execution Time: ([0-9.]+) ms")
 
 
 def explain(queryset: QuerySet[Any], *, count: bool = False) -> list[str]:
+    if count:  # as `QuerySet.count()` sends it: no ORDER BY
+        queryset = queryset.order_by()
     sql, params = queryset.query.sql_with_params()
     if count:
         sql = f"SELECT count(*) FROM ({sql}) AS counted"
@@ -103,6 +107,17 @@ def main() -> None:
         measure("case list: count (open)", open_cases, args.runs, count=True, show=args.plans)
         page = _with_relations(open_cases).order_by("-opened_at", "-pk")[:25]
         measure("case list: page 1", page, args.runs, count=False, show=args.plans)
+        for label, filters in (
+            ("all states", CaseFilters(is_open=None)),
+            ("stage verifying", CaseFilters(status="verifying")),
+        ):
+            listed = case_filter(actor=actor, filters=filters, today=today)
+            measure(f"case list, {label}: count", listed, args.runs, count=True, show=False)
+            page = _with_relations(listed).order_by("-opened_at", "-pk")[:25]
+            measure(f"case list, {label}: page 1", page, args.runs, count=False, show=False)
+        case = policy.cases_visible_to(actor).order_by("pk").values_list("pk", flat=True).first()
+        detail = _with_relations(policy.cases_visible_to(actor)).filter(pk=case)
+        measure("case detail (one case by pk)", detail, args.runs, count=False, show=args.plans)
         for name, queryset in inbox_querysets(actor=actor, today=today).items():
             ordered = _with_relations(queryset).order_by("current_step__due_on", "pk")[:100]
             measure(f"inbox: {name}", ordered, args.runs, count=False, show=False)

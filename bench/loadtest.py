@@ -16,7 +16,8 @@ figure). Steps, each by this script:
    API) — real transitions, with their guards, history rows and audit events.
    Each user gets a **session made by Django's session machinery** (the keys
    `django.contrib.auth.login` and `accounts.sessions.session_start` write), no login form:
-   when two-factor login lands, the setup also marks the session as verified (see
+   the setup also gives each user a confirmed authenticator (django-otp TOTP device) and marks
+   the session as verified with it, as `django_otp.login` does after a good code (see
    `session_for`). Readers get a sample of people and cases in their scope and search queries
    built from those people's names. All written to `var/loadtest/users.json`.
 2. **Server**: `collectstatic`, then gunicorn (`config.wsgi`, production mode, loopback, a free
@@ -71,6 +72,7 @@ def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ["SECRET_KEY"] = secret_key()  # the server's: sessions are signed with it
+    os.environ.update(field_keys())  # the server's: what the setup seals, the server opens
     import django
 
     django.setup()
@@ -78,11 +80,14 @@ def django_setup() -> None:
 
 def session_for(username: str) -> str:
     """A logged-in session as `django.contrib.auth.login` and our `user_logged_in` handler leave
-    it (new each run: a session idle for 15 minutes ends). With two-factor login (django-otp)
-    the session must also carry the verified device:
-    `session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id`."""
+    it (new each run: a session idle for 15 minutes ends), verified with the user's confirmed
+    authenticator as `django_otp.login` leaves it after a good code
+    (`session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id`): officers and
+    approvers must use two steps, and a password-only session reaches no protected page."""
+    import django_otp
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from bvct.accounts.models import User
     from bvct.accounts.sessions import session_start
@@ -97,6 +102,10 @@ def session_for(username: str) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session_start(_Request(session), user)  # type: ignore[arg-type]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="load test", confirmed=True)
+    session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     assert session.session_key is not None  # noqa: S101
     return session.session_key
@@ -220,6 +229,24 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def field_keys() -> dict[str, str]:
+    """The load test's field-encryption keys (a KEK and the blind-index key, as production
+    takes them from the environment), kept in `var/loadtest/` so that dossiers sealed by an
+    earlier run stay readable."""
+    path = OUT / "field-keys.json"
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        import base64
+
+        keys = {
+            "BVCT_KEYS": "load1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "BVCT_BLIND_INDEX_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    return dict(json.loads(path.read_text()))
+
+
 def server_env() -> dict[str, str]:
     key_file = OUT / "audit-signing-key.pem"
     if not key_file.exists():
@@ -242,6 +269,7 @@ def server_env() -> dict[str, str]:
         "SECRET_KEY": secret_key(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "AUDIT_SIGNING_KEY_FILE": str(key_file),
+        **field_keys(),
         "BVCT_SSL_REDIRECT": "false",  # loopback HTTP; production runs behind TLS
         "BVCT_VAR_DIR": str(OUT / "var"),
     }

@@ -38,6 +38,7 @@ from collections import Counter
 import rollup_bench  # django.setup() happens there
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import F
 from gen_people import FEMALE_GIVEN, FEMALE_MIDDLE, MALE_GIVEN, MALE_MIDDLE, SURNAMES, Table, zipf
 from orgs_bench import grow
 
@@ -55,6 +56,7 @@ from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
 from bvct.people.names import split_name
 from bvct.vetting.models import Case
+from bvct.vetting.scope import scope_values
 
 NAMES_TABLE = "bench_names"
 
@@ -156,17 +158,20 @@ def load_cases(start: int, stop: int, opener: int) -> None:
             WITH people AS (SELECT min(id) AS lo, max(id) AS hi FROM {Person._meta.db_table})
             INSERT INTO {Case._meta.db_table}
               (case_type, purpose, person_id, status, holding_unit_id, subject_matter,
-               verification_decision, opened_by_id, opened_at, closed_at)
+               verification_decision, opened_by_id, opened_at, closed_at,
+               subject_path, holding_path, competent_path, subject_classification)
             SELECT (ARRAY['admission', 'appraisal', 'history'])[(1 + g %% 3)::int],
                    CASE WHEN g %% 3 = 1 THEN 'key_post' ELSE '' END,
                    p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END,
                    p.org_unit_id, '', '',
                    %s, now() - (g %% 700)::int * interval '1 day',
-                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END
+                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END,
+                   p.path, p.path, '', p.classification
             FROM generate_series(%s::bigint, %s::bigint) AS g, people
             JOIN LATERAL (
-                SELECT id, org_unit_id FROM {Person._meta.db_table}
-                WHERE id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
+                SELECT pp.id, pp.org_unit_id, pp.classification, u.path
+                FROM {Person._meta.db_table} pp JOIN orgs_orgunit u ON u.id = pp.org_unit_id
+                WHERE pp.id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
             ) p ON true
             ON CONFLICT DO NOTHING
             """,
@@ -242,6 +247,16 @@ def check(sample: int = 500) -> None:
     if drift:
         sys.exit(f"{drift} name counts differ from the entries (bvct namesearch recount)")
     log("check: the name counts equal a recount from the entries")
+    # the scope copied on each case (`vetting.scope`) equals what its relations say
+    stale = Case.objects.alias(**{f"now_{k}": v for k, v in scope_values().items()}).exclude(
+        subject_path=F("now_subject_path"),
+        holding_path=F("now_holding_path"),
+        competent_path=F("now_competent_path"),
+        subject_classification=F("now_subject_classification"),
+    )
+    if stale.exists():
+        sys.exit(f"{stale.count()} cases' scope columns differ from their relations")
+    log(f"check: the scope columns of {Case.objects.count():,} cases equal their relations")
 
 
 def main() -> None:

@@ -87,17 +87,20 @@ def load_cases(n: int, opener: User) -> None:
             WITH people AS (SELECT min(id) AS lo, max(id) AS hi FROM {Person._meta.db_table})
             INSERT INTO {Case._meta.db_table}
               (case_type, purpose, person_id, status, holding_unit_id, subject_matter,
-               verification_decision, opened_by_id, opened_at, closed_at)
+               verification_decision, opened_by_id, opened_at, closed_at,
+               subject_path, holding_path, competent_path, subject_classification)
             SELECT (ARRAY['admission', 'appraisal', 'history'])[(1 + g %% 3)::int],
                    CASE WHEN g %% 3 = 1 THEN 'key_post' ELSE '' END,
                    p.id, CASE WHEN g %% 4 = 0 THEN 'withdrawn' ELSE 'open' END,
                    p.org_unit_id, '', '',
                    %s, now() - (g %% 700)::int * interval '1 day',
-                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END
+                   CASE WHEN g %% 4 = 0 THEN now() - (g %% 300)::int * interval '1 day' END,
+                   p.path, p.path, '', p.classification
             FROM generate_series(1::bigint, %s::bigint) AS g, people
             JOIN LATERAL (
-                SELECT id, org_unit_id FROM {Person._meta.db_table}
-                WHERE id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
+                SELECT pp.id, pp.org_unit_id, pp.classification, u.path
+                FROM {Person._meta.db_table} pp JOIN orgs_orgunit u ON u.id = pp.org_unit_id
+                WHERE pp.id = people.lo + (g * 104729) %% (people.hi - people.lo + 1)
             ) p ON true
             """,
             [opener.pk, n],

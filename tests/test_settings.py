@@ -208,3 +208,15 @@ def test_default_sqlite_file_uses_wal(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "MODE=wal" in result.stdout.splitlines()
     assert f"NAME={tmp_path / 'bvct.sqlite3'}" in result.stdout.splitlines()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit() -> None:
+    if connection.vendor != "postgresql":
+        # SQLite has no JIT; the PostgreSQL run checks the setting on a real connection
+        assert connection.vendor == "sqlite"
+        return
+    # given the default settings: JIT only adds compile time to our short statements
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

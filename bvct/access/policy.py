@@ -12,9 +12,9 @@ Jurisdiction = the subtree of the actor's node. Clearance = highest classificati
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from bvct.accounts.models import RoleCode, User
 from bvct.orgs.models import OrgUnit
@@ -356,36 +356,27 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
     """Cases whose subject, file or competent authority is in the actor's subtree, subject
     within clearance (the authority must see what it decides, even under an `AuthorityRule` that
     names a unit outside the subject's ancestry)."""
-    from bvct.people.models import Person  # noqa: PLC0415 (people imports access)
     from bvct.vetting.models import Case  # noqa: PLC0415 (vetting imports access)
 
-    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
-        return Case.objects.none()
-    units = _subtree_pks(actor)
-    if units is None:
-        return Case.objects.none()
-    # An OR over three joins made PostgreSQL hash-join every case to every person (a sequential
-    # scan of people_person, linear in N). Here the subject is read through scalar subqueries on
-    # its primary key, which PostgreSQL never flattens into a join: it drives from the cases
-    # table (cases ≈ people / 28) and probes people by pk once per case; the subtree is read
-    # once (an index range scan on `path` below the root) and hashed.
-    subject = Person.objects.order_by().filter(pk=OuterRef("person_id"))
-    return Case.objects.alias(
-        subject_unit=Subquery(subject.values("org_unit_id")[:1]),
-        subject_level=Subquery(subject.values("classification")[:1]),
-    ).filter(
-        Q(holding_unit_id__in=units) | Q(competent_unit_id__in=units) | Q(subject_unit__in=units),
-        subject_level__lte=actor.clearance,
-    )
-
-
-def _subtree_pks(actor: User) -> QuerySet[OrgUnit, Any] | None:
-    """The ids of the org units in the actor's subtree (an index range scan on `path`), as a
-    subquery; None for an actor without jurisdiction."""
     root = jurisdiction_root(actor)
-    if root is None:
-        return None
-    return OrgUnit.objects.order_by().filter(OrgUnit.subtree_filter(root.path)).values("pk")
+    if root is None or not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+        return Case.objects.none()
+    # The three units' paths and the subject's classification are copies on the case's own row
+    # (`bvct.vetting.scope` keeps them in step): no join, no probe of people, so a province's or
+    # a commune's scope is a bitmap OR of three range scans and the national list's page 1 an
+    # index scan in list order with LIMIT (an OR across joins scanned all people; scalar
+    # subqueries on the subject probed it once per case).
+    return Case.objects.filter(_case_scope(root, actor.clearance))
+
+
+def _case_scope(root: OrgUnit, clearance: int, prefix: str = "") -> Q:
+    """The rule of `cases_visible_to` on the case's own columns, reached through `prefix`
+    ("case__" from a row that belongs to one case: a join on its key, never a subquery)."""
+    return (
+        OrgUnit.subtree_filter(root.path, prefix=f"{prefix}subject_")
+        | OrgUnit.subtree_filter(root.path, prefix=f"{prefix}holding_")
+        | OrgUnit.subtree_filter(root.path, prefix=f"{prefix}competent_")
+    ) & Q(**{f"{prefix}subject_classification__lte": clearance})
 
 
 def can_view_case(actor: User, case: Case) -> bool:
@@ -474,9 +465,12 @@ def member_documents_visible_to(actor: User) -> QuerySet[CaseDocument]:
 def verification_requests_visible_to(actor: User) -> QuerySet[VerificationRequest]:
     from bvct.verification.models import VerificationRequest  # noqa: PLC0415
 
-    if not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
+    root = jurisdiction_root(actor)
+    if root is None or not (is_staff_user(actor) and actor.has_role(*DOSSIER_ROLES)):
         return VerificationRequest.objects.none()
-    sides = Q(case__in=cases_visible_to(actor)) | jurisdiction_filter(
+    # the requesting side through the case's own scope columns (a join on the request's case,
+    # not `case__in=cases_visible_to(…)`, which under the OR became a hash of every case in scope)
+    sides = _case_scope(root, actor.clearance, prefix="case__") | jurisdiction_filter(
         actor, prefix="addressee_unit__"
     )
     return VerificationRequest.objects.filter(sides, classification__lte=actor.clearance)

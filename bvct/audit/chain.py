@@ -234,3 +234,139 @@ def stored_canonical(
         row["data"] = json.loads(data_text)
         return canonical_json(row).encode("utf-8", "surrogatepass")
     return text.encode("utf-8", "surrogatepass")
+
+
+# --- format 2: canonical bytes that PostgreSQL computes from the columns ------------------------
+#
+# Format 1 (above) is canonical JSON, which only Python computes; verifying it costs tens of
+# microseconds a row. Format 2 is bytes that a SQL expression over the columns themselves
+# computes, so PostgreSQL's C `sha256()` both writes (in the INSERT of `audit_record`) and checks
+# (in one scan, `bvct.audit.verify`) every hash; editing any column breaks it:
+#
+#     "bvct/2" 0x00, then for each of seq, occurred_at, actor_id, action, target_type, target_id,
+#     org_unit_id, request_id, ip, data in this order: 0x00 if NULL, else 0x01 and the value:
+#       integers         8 bytes, big-endian, signed (PostgreSQL's `int8send`)
+#       occurred_at      microseconds since 2000-01-01 00:00 UTC, 8 bytes (`timestamptz_send`)
+#       text             its length in characters, 4 bytes big-endian, then its UTF-8 bytes
+#       ip               PostgreSQL's `inet_send`: family (2 = IPv4, 3 = IPv6), prefix length,
+#                        0 (not cidr), address length, the address bytes
+#       data (the last)  the UTF-8 bytes of PostgreSQL's text of the `jsonb` value (`data::text`)
+#
+# hash = hex SHA-256 of prev_hash (ASCII) ‖ those bytes, as in format 1. Python never imitates
+# `jsonb`'s text: it is read back from the database (`canonical_v2` takes it as `data_text`).
+# Rows record their format in `hash_version`; format 1 rows keep verifying as before, and SQLite,
+# whose JSON column is plain text, keeps writing format 1. `canonical_v2` (Python, for the exact
+# per-row check) and `canonical_v2_sql` (SQL) give the same bytes (bvct/audit/tests/test_sql.py).
+
+HASH_V1 = 1
+HASH_V2 = 2
+_V2_TAG = b"bvct/2\x00"
+_PG_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_PGSQL_AF_INET, _PGSQL_AF_INET6 = 2, 3
+
+
+def _v2_int(value: int | None) -> bytes:
+    return b"\x00" if value is None else b"\x01" + value.to_bytes(8, "big", signed=True)
+
+
+def _v2_text(value: str | None) -> bytes:
+    if value is None:
+        return b"\x00"
+    return b"\x01" + len(value).to_bytes(4, "big") + value.encode("utf-8", "surrogatepass")
+
+
+def _v2_time(value: dt.datetime | None) -> bytes:
+    if value is None:
+        return b"\x00"
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = f"audit times must be timezone-aware, not {value!r}"
+        raise ValueError(msg)
+    return _v2_int((value - _PG_EPOCH) // dt.timedelta(microseconds=1))
+
+
+def inet_wire(text: str) -> bytes:
+    """PostgreSQL's binary form of an `inet` (`inet_send`) from its text ("10.0.0.1",
+    "10.0.0.1/32", "2001:db8::1/64")."""
+    interface = ipaddress.ip_interface(text)
+    family = _PGSQL_AF_INET if interface.version == 4 else _PGSQL_AF_INET6  # noqa: PLR2004
+    packed = interface.ip.packed
+    return bytes((family, interface.network.prefixlen, 0, len(packed))) + packed
+
+
+def canonical_v2(
+    *,
+    seq: int,
+    occurred_at: dt.datetime | None,
+    actor_id: int | None,
+    action: str | None,
+    target_type: str | None,
+    target_id: str | None,
+    org_unit_id: int | None,
+    request_id: str | None,
+    ip_text: str | None,
+    data_text: str | None,
+) -> bytes:
+    """Format 2 bytes of a stored row; `ip_text` and `data_text` are the database's text of the
+    `ip` and `data` columns (on PostgreSQL `ip::text` and `data::text`)."""
+    ip = b"\x00" if ip_text is None else b"\x01" + inet_wire(ip_text)
+    data = b"\x00" if data_text is None else b"\x01" + data_text.encode("utf-8", "surrogatepass")
+    return b"".join(
+        (
+            _V2_TAG,
+            _v2_int(seq),
+            _v2_time(occurred_at),
+            _v2_int(actor_id),
+            _v2_text(action),
+            _v2_text(target_type),
+            _v2_text(target_id),
+            _v2_int(org_unit_id),
+            _v2_text(request_id),
+            ip,
+            data,
+        )
+    )
+
+
+def _sql_text(column: str) -> str:
+    return (
+        f"coalesce('\\x01'::bytea || int4send(char_length({column})) "
+        f"|| convert_to({column}, 'UTF8'), '\\x00'::bytea)"
+    )
+
+
+def _sql_int(column: str) -> str:
+    return f"coalesce('\\x01'::bytea || int8send({column}::bigint), '\\x00'::bytea)"
+
+
+def canonical_v2_sql(alias: str) -> str:
+    """The SQL expression (bytea) of `canonical_v2` over the columns of table alias `alias`.
+
+    Only built-in functions, written out in the query: nothing an attacker could redefine in the
+    database (a stored function could be replaced to hide a change)."""
+    a = alias
+    return " || ".join(
+        (
+            "'\\x" + _V2_TAG.hex() + "'::bytea",
+            _sql_int(f"{a}.seq"),
+            f"coalesce('\\x01'::bytea || timestamptz_send({a}.occurred_at), '\\x00'::bytea)",
+            _sql_int(f"{a}.actor_id"),
+            _sql_text(f"{a}.action"),
+            _sql_text(f"{a}.target_type"),
+            _sql_text(f"{a}.target_id"),
+            _sql_int(f"{a}.org_unit_id"),
+            _sql_text(f"{a}.request_id"),
+            f"coalesce('\\x01'::bytea || inet_send({a}.ip), '\\x00'::bytea)",
+            f"coalesce('\\x01'::bytea || convert_to({a}.data::text, 'UTF8'), '\\x00'::bytea)",
+        )
+    )
+
+
+def hash_v2_sql(alias: str) -> str:
+    """The SQL expression (hex text) of a format 2 row's hash."""
+    return (
+        f"encode(sha256(convert_to({alias}.prev_hash, 'UTF8') || {canonical_v2_sql(alias)}), 'hex')"
+    )
+
+
+def chain_hash_v2(prev_hash: str, canonical: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("utf-8", "surrogatepass") + canonical).hexdigest()

@@ -1,8 +1,9 @@
 """Append-only, hash-chained audit log.
 
-Each row carries `prev_hash` and `hash = SHA-256(prev_hash ‖ canonical JSON of the row)`; see
-`bvct.audit.chain`. Rows are only ever inserted by `bvct.audit.services.audit_record`. On PostgreSQL
-a trigger refuses UPDATE and DELETE (migration 0002).
+Each row carries `prev_hash` and `hash = SHA-256(prev_hash ‖ canonical form of the row)`, the
+form named by `hash_version`; see `bvct.audit.chain`. Rows are only ever inserted by
+`bvct.audit.services.audit_record`. On PostgreSQL a trigger refuses UPDATE and DELETE (migration
+0002).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("summary"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # which canonical form `hash` covers (`bvct.audit.chain`): 1 canonical JSON (every row before
+    # format 2, and every row on SQLite), 2 bytes computed in SQL (PostgreSQL, since migration
+    # 0004). The database default is 1: what a process still running the older code writes.
+    hash_version = models.PositiveSmallIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("audit event")

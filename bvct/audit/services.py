@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from bvct.audit.chain import (
     GENESIS_HASH,
+    HASH_V1,
+    HASH_V2,
     canonical_ip,
     canonical_time,
     chain_hash,
     event_canonical,
+    hash_v2_sql,
 )
 from bvct.audit.checkpoint import (
     Checkpoint,
@@ -147,9 +150,57 @@ def _append(event: AuditEvent) -> AuditEvent:
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     event.seq, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     event.occurred_at = timezone.now()
+    if connection.vendor == "postgresql":
+        _insert_v2(event)
+        return event
+    event.hash_version = HASH_V1
     event.hash = chain_hash(event.prev_hash, event_canonical(event))
     event.save(force_insert=True)
     return event
+
+
+# The columns the INSERT of `_insert_v2` writes (hash_version and hash are computed in it).
+_V2_COLUMNS = (
+    ("seq", "bigint"),
+    ("occurred_at", "timestamptz"),
+    ("actor_id", "bigint"),
+    ("action", "text"),
+    ("target_type", "text"),
+    ("target_id", "text"),
+    ("org_unit_id", "bigint"),
+    ("request_id", "text"),
+    ("ip", "inet"),
+    ("data", "jsonb"),
+    ("prev_hash", "text"),
+)
+
+
+def _insert_v2_sql() -> str:
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    names = ", ".join(name for name, _type in _V2_COLUMNS)
+    values = ", ".join(f"%s::{kind}" for _name, kind in _V2_COLUMNS)
+    row = ", ".join(f"r.{name}" for name, _type in _V2_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({names}, hash_version, hash) "  # noqa: S608 (names are ours)
+        f"SELECT {row}, {HASH_V2}, {hash_v2_sql('r')} FROM (VALUES ({values})) AS r ({names}) "
+        "RETURNING hash"
+    )
+
+
+def _insert_v2(event: AuditEvent) -> None:
+    """PostgreSQL: insert `event` in format 2, its hash computed by the database in the same
+    statement from the very values it stores (so Python never renders `jsonb` or `inet`)."""
+    fields = {field.attname: field for field in AuditEvent._meta.concrete_fields}
+    params = [
+        fields[name].get_db_prep_save(getattr(event, fields[name].attname), connection)
+        for name, _kind in _V2_COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_v2_sql(), params)
+        (event.hash,) = cursor.fetchone()
+    event.hash_version = HASH_V2
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def _valid_ip(value: str | None) -> str | None:

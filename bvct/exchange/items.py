@@ -31,6 +31,7 @@ from bvct.reports.models import PeriodicReport
 from bvct.verification.models import AddresseeKind, CoveredPerson, VerificationRequest
 from bvct.vetting import storage
 from bvct.vetting.models import Case, CaseDocument, Status
+from bvct.vetting.scope import case_scope_fill
 
 RS = VerificationRequest.Status
 
@@ -246,7 +247,7 @@ def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
         org_unit=known or holding,
         created_by=peer.account,
     )
-    case = Case.objects.create(
+    case = Case(
         case_type=data["type"],
         purpose=data["purpose"],
         person=person,
@@ -255,6 +256,8 @@ def _mirror_case(ctx: Context, data: dict[str, Any]) -> MirrorCase:
         opened_by=peer.account,
         opened_at=timezone.now(),
     )
+    case_scope_fill(case)
+    case.save()
     return MirrorCase.objects.create(case=case, peer=peer, origin_id=data["id"])
 
 

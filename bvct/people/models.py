@@ -323,3 +323,38 @@ class DossierKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uid} ({self.kek_id})"
+
+
+class UnitHeadcount(models.Model):
+    """How many live (not merged) dossiers each unit holds per classification level.
+
+    Written only by database triggers on `people_person` (migration 0006, both databases), in
+    the same transaction as the change, so it is exact whoever writes people: the services, the
+    importer's COPY, a merge, the admin. It lets a list show the exact total of a national scope
+    (millions of dossiers) by summing at most a row per unit and level instead of counting the
+    people (`people.selectors.person_list_for_actor`, `bvct.people.headcount`).
+    """
+
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    # the unit's tree path, kept equal to orgs_orgunit.path by a trigger on the tree: a scope is
+    # then one range scan of the covering index below, without joining the tree
+    path = models.CharField(max_length=255)
+    classification = models.PositiveSmallIntegerField()
+    live = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit headcount")
+        verbose_name_plural = _("unit headcounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "classification"], name="headcount_unit_classification"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["path", "classification"], include=["live"], name="headcount_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id}/{self.classification}: {self.live}"

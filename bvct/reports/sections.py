@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from bvct.inspections.models import Finding, Inspection, RemediationItem
-from bvct.people.models import Person
+from bvct.people.models import Person, UnitHeadcount
 from bvct.registers.models import Entry
 from bvct.reports.figures import (
     Batch,
@@ -274,8 +274,10 @@ REGISTERS = Section(
 
 
 def _people(s: Scope) -> Grouped:
-    rows = Person.objects.filter(merged_into__isnull=True, classification__lte=s.clearance)
-    return per_unit(rows, "org_unit_id", s)
+    """Live dossiers per unit from the headcount the database keeps (`people.UnitHeadcount`):
+    at most a row per unit and level instead of every dossier."""
+    rows = UnitHeadcount.objects.filter(classification__lte=s.clearance)
+    return per_unit(rows, "org_unit_id", s, value="live")
 
 
 PEOPLE = Section(

@@ -16,9 +16,11 @@ class VettingConfig(AppConfig):
         register_attention_source(case_attention)
 
         from bvct.orgs.merge import register_merge_handler  # noqa: PLC0415
-        from bvct.vetting import merge_handlers  # noqa: PLC0415
+        from bvct.vetting import merge_handlers, scope  # noqa: PLC0415
 
         register_merge_handler(merge_handlers.move_open_cases_held, name="vetting.cases.held")
         register_merge_handler(
             merge_handlers.move_competent_authority, name="vetting.cases.competent"
         )
+        # last: the cases the handlers above moved take their new units' paths
+        register_merge_handler(scope.resync_after_unit_merge, name="vetting.cases.scope")

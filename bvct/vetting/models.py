@@ -108,6 +108,16 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The case's scope, denormalised for `access.policy.cases_visible_to` so that the case list
+    # filters and orders this one table: the tree paths of the subject's managing unit, of the
+    # holding unit and of the competent unit ("" when none), and the subject's classification.
+    # Written only through `bvct.vetting.scope` (see there for every writer); an empty path
+    # matches no subtree and the classification has no default, so a writer that forgets them
+    # hides the case or fails, never shows it too widely.
+    subject_path = models.CharField(max_length=255, editable=False)
+    holding_path = models.CharField(max_length=255, editable=False)
+    competent_path = models.CharField(max_length=255, editable=False, blank=True)
+    subject_classification = models.PositiveSmallIntegerField(editable=False)
 
     objects: ClassVar[models.Manager[Case]] = CaseQuerySet.as_manager()
 
@@ -130,6 +140,25 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["holding_unit", "closed_at"], name="case_holding_open_idx"),
             models.Index(fields=["assignee", "closed_at"], name="case_assignee_open_idx"),
+            # the case list's order (page 1 is an index scan with LIMIT), also by stage; the
+            # scope's three subtree ranges (a bitmap OR of three range scans for a province or a
+            # commune); and the scope with the open/closed state for the list's count (an
+            # index-only scan when the scope is national)
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
+            models.Index(fields=["status", "-opened_at", "-id"], name="case_status_opened_idx"),
+            models.Index(fields=["subject_path"], name="case_subject_path_idx"),
+            models.Index(fields=["holding_path"], name="case_holding_path_idx"),
+            models.Index(fields=["competent_path"], name="case_competent_path_idx"),
+            models.Index(
+                fields=[
+                    "closed_at",
+                    "subject_classification",
+                    "subject_path",
+                    "holding_path",
+                    "competent_path",
+                ],
+                name="case_scope_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,7 @@ from bvct.vetting.models import (
     TeamMember,
 )
 from bvct.vetting.routing import route_for
+from bvct.vetting.scope import case_scope_fill
 from bvct.vetting.tasks import case_notify_task
 
 
@@ -98,6 +99,7 @@ def case_open(
         opened_by=actor,
         opened_at=timezone.now(),
     )
+    case_scope_fill(case)
     case.full_clean(exclude=["current_step"], validate_constraints=False)
     try:
         with transaction.atomic():

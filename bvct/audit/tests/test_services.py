@@ -7,11 +7,11 @@ import pytest
 
 from bvct.accounts.models import RoleCode
 from bvct.accounts.tests.factories import make_user
-from bvct.audit.chain import GENESIS_HASH, chain_hash, event_canonical
+from bvct.audit.chain import GENESIS_HASH
 from bvct.audit.models import AuditEvent
 from bvct.audit.services import audit_record, changes
 from bvct.audit.tests.factories import append
-from bvct.audit.verify import verify_chain
+from bvct.audit.verify import event_hash, verify_chain
 from bvct.core.context import RequestMeta, current_request_meta
 from conftest import Tree
 
@@ -104,7 +104,7 @@ def test_record_stores_request_meta_and_json_safe_values(tree: Tree) -> None:
     )
     assert (stored.request_id, stored.ip) == ("req-00000001", "2001:db8::1")
     assert stored.data == {"day": "2026-01-31", "amount": "1.50", "nul": "a\ufffdb"}
-    assert chain_hash(stored.prev_hash, event_canonical(stored)) == stored.hash
+    assert event_hash(stored) == stored.hash
 
 
 @pytest.mark.django_db

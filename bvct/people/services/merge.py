@@ -12,6 +12,7 @@ from bvct.core.errors import AccessDenied, DomainError
 from bvct.people.models import Person, RecordedIssue, Relative
 from bvct.people.search_index import index_people, unindex_people
 from bvct.people.services.common import _full_clean
+from bvct.vetting.scope import person_cases_resync
 
 # Fields of the kept record filled from the duplicate when the kept one has no value.
 MERGE_FILLABLE = (
@@ -69,6 +70,7 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person) -> Person:
     keep.classification = max(keep.classification, duplicate.classification)
     _full_clean(keep)
     keep.save()
+    person_cases_resync([keep.pk, duplicate.pk])  # the kept record's classification may rise
     audit_record(
         actor=actor,
         action="people.person.merge",

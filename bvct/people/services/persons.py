@@ -32,6 +32,7 @@ from bvct.people.services.common import (
     _full_clean,
     normalise_birth_date,
 )
+from bvct.vetting.scope import person_cases_resync
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,9 @@ def person_update(
     person.classification = person.classification if classification is None else classification
     _full_clean(person)
     person.save()
+    moved = before["org_unit"] != person.org_unit_id
+    if moved or before["classification"] != person.classification:
+        person_cases_resync([person.pk])  # the scope copied on the person's cases
     audit_record(
         actor=actor,
         action="people.person.update",

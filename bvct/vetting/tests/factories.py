@@ -15,6 +15,7 @@ from bvct.people.models import Person
 from bvct.people.tests.factories import make_person
 from bvct.vetting.clocks import limit_for, seed_default_limits
 from bvct.vetting.models import Case, CaseStep, CaseTransition, CaseType, Status
+from bvct.vetting.scope import case_scope_fill
 from bvct.workdays.calendar import add_working_days
 
 
@@ -37,7 +38,7 @@ def make_case(
         person = make_person(org_unit=org_unit)
     unit = holding_unit or person.org_unit
     opener = fields.pop("opened_by", None) or make_user(org_unit=unit, roles=(RoleCode.CLERK,))
-    case = Case.objects.create(
+    case = Case(
         case_type=case_type,
         purpose=purpose,
         person=person,
@@ -48,6 +49,8 @@ def make_case(
         opened_at=timezone.now(),
         **fields,
     )
+    case_scope_fill(case)  # as the services do
+    case.save()
     CaseTransition.objects.create(
         case=case, from_status="", to_status=status, actor=opener, occurred_at=case.opened_at
     )

@@ -235,6 +235,39 @@ def test_merge_moves_open_cases_and_rules_to_the_successor(tree: Tree, actors: A
     moved = event.data["records_moved"]
     assert moved["vetting.cases.held"] == 1
     assert moved["vetting.cases.competent"] == 2
+    # the scope copied on the open case follows; the closed one keeps the old unit's path
+    assert (open_case.holding_path, open_case.competent_path) == (tree.commune_a1.path,) * 2
+    assert (closed.holding_path, closed.competent_path) == (tree.commune_a2.path,) * 2
+    assert moved["vetting.cases.scope"] == 2  # both pointed into the old unit
+
+
+def test_merge_moves_the_scope_of_cases_below_a_moved_child(tree: Tree, actors: Actors) -> None:
+    # given a case about a member of a chi bộ under commune A1, held and decided by A1
+    admin = make_user(org_unit=tree.prov_a, roles=(RoleCode.ADMIN,))
+    case = make_case(
+        person=make_person(org_unit=tree.branch_a1),
+        holding_unit=tree.commune_a1,
+        competent_unit=tree.commune_a1,
+    )
+    at_a2 = make_user(org_unit=tree.commune_a2, roles=(RoleCode.OFFICER,), clearance=3)
+    assert not policy.cases_visible_to(at_a2).filter(pk=case.pk).exists()
+    # when A1 merges into A2 (its grassroots organisation and chi bộ move under A2)
+    org_services.unit_merge(
+        unit=tree.commune_a1,
+        successor=tree.commune_a2,
+        effective_date=timezone.localdate(),
+        actor=admin,
+    )
+    # then the copies are the units' new paths, and the scope follows the tree
+    case.refresh_from_db()
+    tree.branch_a1.refresh_from_db()
+    assert tree.branch_a1.path.startswith(tree.commune_a2.path)
+    assert case.subject_path == tree.branch_a1.path
+    assert (case.holding_path, case.competent_path) == (tree.commune_a2.path,) * 2
+    assert policy.cases_visible_to(User.objects.get(pk=at_a2.pk)).filter(pk=case.pk).exists()
+    # (the merge moved A1's users to A2; an officer placed at the ended A1 now sees nothing)
+    at_a1 = make_user(org_unit=tree.commune_a1, roles=(RoleCode.OFFICER,), clearance=3)
+    assert not policy.cases_visible_to(at_a1).filter(pk=case.pk).exists()
 
 
 def test_an_authority_outside_the_subjects_ancestry_sees_what_it_decides(
