@@ -8,7 +8,6 @@ the same job can never both commit a batch (the loser stops with `ConcurrentRunE
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,10 +28,10 @@ from bvct.intake.duplicates import (
     find_in_earlier_batches,
     find_in_registry,
 )
-from bvct.intake.inserts import insert_new_ids, insert_rows
+from bvct.intake.inserts import insert_new_values, insert_rows
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import SheetRow
-from bvct.intake.rows import PersonDraft, RowIssue, validate_row
+from bvct.intake.rows import PersonDraft, RowChecker, RowIssue
 from bvct.namesearch.index import PersonRow, index_new_rows
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
@@ -136,12 +135,14 @@ class CheckedBatch:
     issues: list[RowIssue]
 
 
-def batch_check(batch: Batch, *, positions: dict[str, int], today: dt.date) -> CheckedBatch:
+def batch_check(batch: Batch, *, checker: RowChecker) -> CheckedBatch:
     drafts: list[PersonDraft] = []
     issues: list[RowIssue] = []
+    check = checker.check
     for row in batch.rows:
-        draft, row_issues = validate_row(row, positions, today=today)
-        issues.extend(row_issues)
+        draft, row_issues = check(row)
+        if row_issues:
+            issues.extend(row_issues)
         if draft is not None:
             drafts.append(draft)
     return CheckedBatch(batch, drafts, issues)
@@ -245,7 +246,37 @@ def _create_people(
         return {}
     blocked = found.error_rows | found.duplicate_rows
     ready = [d for d in drafts if d.row not in blocked]
-    ids = insert_new_ids(Person, [_person_values(d, unit_ids[d.row], actor) for d in ready])
+    actor_id = actor.pk
+    ids = insert_new_values(
+        Person,
+        _PERSON_FIELDS,
+        [
+            (
+                d.full_name,
+                d.surname,
+                d.middle_name,
+                d.given_name,
+                d.name_key,
+                d.birth.value if d.birth else None,
+                d.birth.precision if d.birth else "year",
+                d.birth.value.year if d.birth else None,
+                d.sex,
+                d.cccd,
+                d.party_card_number,
+                d.hometown_text,
+                d.hometown_province_code,
+                d.hometown_commune_code,
+                d.residence_text,
+                d.residence_province_code,
+                d.residence_commune_code,
+                unit_ids[d.row],
+                d.admission_date,
+                d.official_date,
+                actor_id,
+            )
+            for d in ready
+        ],
+    )
     index_new_rows(
         [
             PersonRow(
@@ -253,7 +284,7 @@ def _create_people(
                 d.full_name,
                 unit_ids[d.row],
                 _CLASSIFICATION,
-                d.birth.year if d.birth else None,
+                d.birth.value.year if d.birth else None,
                 d.hometown_province_code,
                 d.cccd,
                 d.party_card_number,
@@ -265,31 +296,29 @@ def _create_people(
     return {draft.row: pk for draft, pk in zip(ready, ids, strict=True)}
 
 
-def _person_values(draft: PersonDraft, unit_id: int, actor: User) -> dict[str, object]:
-    birth = draft.birth
-    return {
-        "full_name": draft.full_name,
-        "surname": draft.surname,
-        "middle_name": draft.middle_name,
-        "given_name": draft.given_name,
-        "name_key": draft.name_key,
-        "birth_date": birth.value if birth else None,
-        "birth_precision": birth.precision if birth else "year",
-        "birth_year": birth.year if birth else None,
-        "sex": draft.sex,
-        "cccd": draft.cccd,
-        "party_card_number": draft.party_card_number,
-        "hometown_text": draft.hometown_text,
-        "hometown_province_code": draft.hometown_province_code,
-        "hometown_commune_code": draft.hometown_commune_code,
-        "residence_text": draft.residence_text,
-        "residence_province_code": draft.residence_province_code,
-        "residence_commune_code": draft.residence_commune_code,
-        "org_unit_id": unit_id,
-        "admission_date": draft.admission_date,
-        "official_date": draft.official_date,
-        "created_by_id": actor.pk,
-    }
+_PERSON_FIELDS = (
+    "full_name",
+    "surname",
+    "middle_name",
+    "given_name",
+    "name_key",
+    "birth_date",
+    "birth_precision",
+    "birth_year",
+    "sex",
+    "cccd",
+    "party_card_number",
+    "hometown_text",
+    "hometown_province_code",
+    "hometown_commune_code",
+    "residence_text",
+    "residence_province_code",
+    "residence_commune_code",
+    "org_unit_id",
+    "admission_date",
+    "official_date",
+    "created_by_id",
+)
 
 
 def _record_rows(

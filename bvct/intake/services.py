@@ -37,7 +37,7 @@ from bvct.intake.batches import Batch, BatchHook, UnitResolver, batch_check, bat
 from bvct.intake.columns import HeaderProblem, match_headers
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import FileFormatError, SheetRow, count_rows, detect_format, iter_rows
-from bvct.intake.rows import clear_caches, is_blank
+from bvct.intake.rows import RowChecker, clear_caches, is_blank
 from bvct.orgs.models import OrgUnit
 from bvct.people.models import Person
 
@@ -238,9 +238,9 @@ def _run(job: ImportJob, *, hook: BatchHook | None, on_progress: ProgressCallbac
             return
         clear_caches()
         units = UnitResolver(actor=job.created_by, default_unit=job.org_unit)
-        today = timezone.localdate()
+        checker = RowChecker(match.positions, today=timezone.localdate())
         for batch in _batches(rows, after_row=job.last_committed_row, size=job.batch_size):
-            checked = batch_check(batch, positions=match.positions, today=today)
+            checked = batch_check(batch, checker=checker)
             batch_commit(job=job, checked=checked, units=units, hook=hook)
             reset_queries()  # DEBUG's query log would otherwise keep the last 9,000 statements
             if on_progress is not None:

@@ -22,6 +22,7 @@ from bvct.intake.batches import (
 from bvct.intake.columns import HEADERS, match_headers
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import SheetRow
+from bvct.intake.rows import RowChecker
 from bvct.intake.tests.factories import make_job, many_rows, person_row, report, write_csv
 from bvct.people.models import Person
 from conftest import Tree
@@ -127,7 +128,7 @@ def test_a_second_run_cannot_commit_a_batch_already_committed(
     units = UnitResolver(actor=clerk, default_unit=tree.commune_a1)
     positions = match_headers(list(HEADERS)).positions
     today = dt.date(2026, 1, 1)
-    checked = batch_check(stale, positions=positions, today=today)
+    checked = batch_check(stale, checker=RowChecker(positions, today=today))
     batch_commit(job=job, checked=checked, units=units)
     before = (Person.objects.count(), ImportedRow.objects.count(), AuditEvent.objects.count())
     # when another run, which read the job before that commit, commits the same batch
