@@ -119,7 +119,9 @@ def time_copy(url: str, path: Path) -> float:
     return seconds
 
 
-def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float, int, str]:
+def time_import(
+    path: Path, env: dict[str, str], batch_size: int, *, bulk: bool = False
+) -> tuple[float, int, str]:
     """Seconds, peak RSS in bytes, and the command's output."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
@@ -132,6 +134,7 @@ def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float
             "bench.clerk",
             "--batch-size",
             str(batch_size),
+            *(["--bulk"] if bulk else []),
         ],
         env=env,
         cwd=ROOT,
@@ -160,6 +163,7 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--bulk", action="store_true", help="run the import with --bulk")
     parser.add_argument(
         "--template",
         help="create the database from this one (already migrated, with the tree and the clerk)",
@@ -178,11 +182,12 @@ def main() -> None:
     log("COPY into an unindexed table")
     copy_seconds = time_copy(url, path)
     log(f"COPY: {copy_seconds:.1f} s; now bvct import")
-    import_seconds, peak_rss, output = time_import(path, env, args.batch_size)
+    import_seconds, peak_rss, output = time_import(path, env, args.batch_size, bulk=args.bulk)
     figures: dict[str, Any] = {
         "rows": args.count,
         "file_bytes": path.stat().st_size,
         "batch_size": args.batch_size,
+        "bulk": args.bulk,
         "copy_seconds": round(copy_seconds, 2),
         "copy_rows_per_s": round(args.count / copy_seconds),
         "import_seconds": round(import_seconds, 2),

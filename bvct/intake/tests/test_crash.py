@@ -139,16 +139,20 @@ def test_a_second_run_cannot_commit_a_batch_already_committed(
     assert before == after == (2, 2, 2)
 
 
-def test_the_database_refuses_a_row_of_a_job_twice(tree: Tree, clerk: User) -> None:
-    # given the key of row 2 of a job
+def test_the_database_refuses_a_number_twice_in_a_job(tree: Tree, clerk: User) -> None:
+    # given the CCCD and party card of row 2 of a job
     job = make_job(org_unit=tree.commune_a1, created_by=clerk)
-    ImportedRow.objects.create(job=job, row=2, cccd="001090012345")
-    # when the same row, or the same CCCD on another row, is recorded again: refused
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ImportedRow.objects.create(job=job, row=2)
+    ImportedRow.objects.create(job=job, row=2, cccd="001090012345", party_card_number="123")
+    # when the same CCCD or party card is recorded again on another row: refused
     with pytest.raises(IntegrityError), transaction.atomic():
         ImportedRow.objects.create(job=job, row=3, cccd="001090012345")
-    # then only the first key exists; another job may hold the same row and CCCD
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedRow.objects.create(job=job, row=3, party_card_number="123")
+    # then only the first key exists; another job may hold the same numbers
     other = make_job(org_unit=tree.commune_a1, created_by=clerk)
-    ImportedRow.objects.create(job=other, row=2, cccd="001090012345")
+    ImportedRow.objects.create(job=other, row=2, cccd="001090012345", party_card_number="123")
     assert ImportedRow.objects.count() == 2
+    # and deleting a job's rows leaves the other job's
+    ImportedRow.objects.create(job=job, row=4, party_card_number="456")
+    ImportedRow.delete_of(job)
+    assert list(ImportedRow.objects.values_list("job_id", flat=True)) == [other.pk]
