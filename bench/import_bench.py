@@ -29,6 +29,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -119,10 +120,42 @@ def time_copy(url: str, path: Path) -> float:
     return seconds
 
 
+class BackendCpu(threading.Thread):
+    """CPU seconds of the import's PostgreSQL backend(s): polls pg_stat_activity for the
+    backends of the database other than ours and reads their /proc/PID/stat (the server runs on
+    this machine), keeping the last reading of each. Load-independent, unlike wall time."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.stop = url, threading.Event()
+        self.seconds: dict[int, float] = {}
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self.stop.wait(0.5):
+                pids = connection.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                ).fetchall()
+                for (pid,) in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def total(self) -> float:
+        self.stop.set()
+        self.join()
+        return float(sum(self.seconds.values()))
+
+
 def time_import(
     path: Path, env: dict[str, str], batch_size: int, *, bulk: bool = False
-) -> tuple[float, int, str]:
-    """Seconds, peak RSS in bytes, and the command's output."""
+) -> tuple[float, int, str, float]:
+    """Seconds, peak RSS in bytes, the command's output, and its CPU seconds (with its
+    row-checking child's)."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
         [
@@ -147,7 +180,16 @@ def time_import(
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"bvct import failed ({process.returncode}):\n{output}")
-    return seconds, usage.ru_maxrss * 1024, output
+    cpu = usage.ru_utime + usage.ru_stime  # includes the checker child, which the CLI waited for
+    return seconds, usage.ru_maxrss * 1024, output, cpu
+
+
+def checker_rss(output: str) -> int:
+    """The row-checking child's peak RSS in bytes, as the CLI prints it (0 when none ran)."""
+    for line in output.splitlines():
+        if line.startswith("row-checking process peak RSS:"):
+            return int(float(line.split(":")[1].split()[0]) * 2**20)
+    return 0
 
 
 def counts(url: str) -> dict[str, int]:
@@ -182,7 +224,13 @@ def main() -> None:
     log("COPY into an unindexed table")
     copy_seconds = time_copy(url, path)
     log(f"COPY: {copy_seconds:.1f} s; now bvct import")
-    import_seconds, peak_rss, output = time_import(path, env, args.batch_size, bulk=args.bulk)
+    backend = BackendCpu(url)
+    backend.start()
+    import_seconds, peak_rss, output, import_cpu = time_import(
+        path, env, args.batch_size, bulk=args.bulk
+    )
+    backend_cpu = backend.total()
+    child_rss = checker_rss(output)
     figures: dict[str, Any] = {
         "rows": args.count,
         "file_bytes": path.stat().st_size,
@@ -193,7 +241,16 @@ def main() -> None:
         "import_seconds": round(import_seconds, 2),
         "import_rows_per_s": round(args.count / import_seconds),
         "ratio_import_to_copy": round(copy_seconds / import_seconds, 4),
+        # wait4's ru_maxrss is the larger of the CLI's and its child's peaks; with a checker
+        # child the CLI prints the child's own peak, and the sum is the bound to compare
         "import_peak_rss_mb": round(peak_rss / 2**20, 1),
+        "checker_peak_rss_mb": round(child_rss / 2**20, 1),
+        "import_plus_checker_peak_rss_mb": round(
+            (peak_rss + child_rss if child_rss else peak_rss) / 2**20, 1
+        ),
+        "import_cpu_us_per_row": round(import_cpu / args.count * 1e6, 1),
+        "backend_cpu_us_per_row": round(backend_cpu / args.count * 1e6, 1),
+        "copy_backend_note": "COPY's own CPU is its wall time (one backend, no client work)",
         "tables": counts(url),
         "loadavg_before": loadavg_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],

@@ -24,7 +24,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, reset_queries, transaction
+from django.db import reset_queries, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ from bvct.people.models import Person
 
 DEFAULT_BATCH_SIZE = 1000
 MAX_BATCH_SIZE = 10_000
-PARALLEL_MIN_ROWS = 20_000  # rows from which a second process checks them (PostgreSQL)
+PARALLEL_MIN_ROWS = 20_000  # rows from which a second process checks them
 STALE_AFTER = timedelta(minutes=2)  # no progress for this long: the run is presumed dead
 _HASH_CHUNK = 1 << 20
 
@@ -299,10 +299,9 @@ def _checker_process(
     job: ImportJob, positions: dict[str, int], today: dt.date
 ) -> CheckerProcess | None:
     """A second process to check the rows (`bvct.intake.worker`) for a file of at least
-    PARALLEL_MIN_ROWS rows on PostgreSQL, when the file is on disk; else None (in process).
-    SQLite writes fast enough that the checks are not worth a process, and its tests run many
-    small imports."""
-    if connection.vendor != "postgresql" or (job.rows_estimated or 0) < PARALLEL_MIN_ROWS:
+    PARALLEL_MIN_ROWS rows on disk; else None (checked in this process: a small file is not
+    worth starting a process)."""
+    if (job.rows_estimated or 0) < PARALLEL_MIN_ROWS:
         return None
     if job.upload:
         try:

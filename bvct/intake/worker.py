@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import queue as queues
 import resource
+import tracemalloc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +36,11 @@ _ERROR, _END = "error", "end"
 
 
 class CheckerProcess:
-    """The child process and what it reported at the end (its peak resident memory)."""
+    """The child process and what the last one reported at the end: its peak resident memory,
+    and its tracemalloc peak when the parent was tracing (the tests' memory bound)."""
 
     peak_rss_bytes: int = 0
+    traced_peak_bytes: int = 0
 
     def __init__(
         self,
@@ -75,7 +78,7 @@ class CheckerProcess:
                     continue
                 kind = item[0]
                 if kind == _END:
-                    CheckerProcess.peak_rss_bytes = item[1]
+                    CheckerProcess.peak_rss_bytes, CheckerProcess.traced_peak_bytes = item[1:]
                     return
                 if kind == _ERROR:
                     raise FileFormatError(item[1])
@@ -127,7 +130,8 @@ def _child(  # noqa: PLR0917 (the job's arguments, sent once)
             return
         finally:
             rows.close()
-    send((_END, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+    traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else 0
+    send((_END, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, traced))
 
 
 def encode(checked: CheckedBatch) -> tuple[Any, ...]:

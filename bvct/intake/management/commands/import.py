@@ -23,6 +23,7 @@ from bvct.intake import services
 from bvct.intake.batches import BatchHook
 from bvct.intake.models import ImportJob
 from bvct.intake.reports import write_problem_report
+from bvct.intake.worker import CheckerProcess
 from bvct.orgs.models import OrgUnit
 
 SHOWN_PROBLEMS = 20
@@ -66,6 +67,9 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self._summary(job, time.monotonic() - started)
+        if CheckerProcess.peak_rss_bytes:
+            peak = CheckerProcess.peak_rss_bytes / 2**20
+            self.stdout.write(f"row-checking process peak RSS: {peak:.1f} MB")
         if options["report"]:
             with options["report"].open("wb") as out:
                 write_problem_report(job, out)
