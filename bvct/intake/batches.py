@@ -5,7 +5,7 @@ The transaction holds: the new people (bulk insert), their name-search entries, 
 and one audit event. It first locks the job row and checks that the progress is still where this
 run left it, so two runs of the same job can never both commit a batch (the loser stops with
 `ConcurrentRunError`).
-On PostgreSQL the batch commits without waiting for the disk flush (`_relax_commit`).
+On PostgreSQL the batch commits without waiting for the disk flush (`_batch_settings`).
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def batch_commit(
     for issue in checked.issues:
         found.add(job, issue, ImportRowError.Kind.ERROR)
     with transaction.atomic():
-        _relax_commit()
+        _batch_settings()
         _lock_progress(job, batch)
         unit_ids = _resolve_units(job, drafts, units, found)
         repeats = _add_findings(
@@ -210,15 +210,23 @@ def batch_commit(
     return result
 
 
-def _relax_commit() -> None:
-    """PostgreSQL: this batch's commit does not wait for its WAL to reach the disk. Safe for
-    the import's guarantees: the batch and the job's progress are one transaction, so a server
-    crash that loses the last commits loses whole batches together with their progress, and the
-    next run writes them again (no duplicate, no partial batch). What it saves is one disk flush
-    per batch. The job's final commit (`_finish`) stays synchronous."""
+def _batch_settings() -> None:
+    """PostgreSQL, for this batch's transaction only:
+
+    * its commit does not wait for its WAL to reach the disk. Safe for the import's guarantees:
+      the batch and the job's progress are one transaction, so a server crash that loses the
+      last commits loses whole batches together with their progress, and the next run writes
+      them again (no duplicate, no partial batch). What it saves is one disk flush per batch;
+      the job's final commit (`_finish`) stays synchronous;
+    * no sequential or bitmap scans: every lookup of a batch (thousands of numbers in the row
+      keys and the registry, names, ids) is selective and has its index, but while a job fills
+      a table its statistics lag, and the planner then chose to read the whole row-key table
+      on every batch — a cost growing with the file (quadratic over a national load)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO off")
+            cursor.execute("SET LOCAL enable_seqscan TO off")
+            cursor.execute("SET LOCAL enable_bitmapscan TO off")
 
 
 def _lock_progress(job: ImportJob, batch: Batch) -> None:
