@@ -151,11 +151,46 @@ class BackendCpu(threading.Thread):
         return float(sum(self.seconds.values()))
 
 
+class Pss(threading.Thread):
+    """The largest summed PSS (proportional set size: a page shared by the CLI and its forked
+    checker counts half in each) of the import CLI and its children, polled every second: the
+    physical memory the import holds. Adding the two RSS figures would count the pages the fork
+    shares twice."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.stop, self.peak = pid, threading.Event(), 0
+
+    def run(self) -> None:
+        while not self.stop.wait(1.0):
+            try:
+                children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            except OSError:
+                return
+            total = 0
+            for pid in [str(self.pid), *children]:
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                total += next(
+                    int(line.split()[1]) * 1024
+                    for line in rollup.splitlines()
+                    if line.startswith("Pss:")
+                )
+            self.peak = max(self.peak, total)
+
+    def result(self) -> int:
+        self.stop.set()
+        self.join()
+        return self.peak
+
+
 def time_import(
     path: Path, env: dict[str, str], batch_size: int, *, bulk: bool = False
-) -> tuple[float, int, str, float]:
-    """Seconds, peak RSS in bytes, the command's output, and its CPU seconds (with its
-    row-checking child's)."""
+) -> tuple[float, int, str, float, int]:
+    """Seconds, peak RSS in bytes, the command's output, its CPU seconds (with its row-checking
+    child's) and the peak PSS of both in bytes."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
         [
@@ -174,14 +209,17 @@ def time_import(
         stdout=subprocess.PIPE,
         text=True,
     )
+    pss = Pss(process.pid)
+    pss.start()
     output = process.stdout.read() if process.stdout else ""
+    peak_pss = pss.result()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"bvct import failed ({process.returncode}):\n{output}")
     cpu = usage.ru_utime + usage.ru_stime  # includes the checker child, which the CLI waited for
-    return seconds, usage.ru_maxrss * 1024, output, cpu
+    return seconds, usage.ru_maxrss * 1024, output, cpu, peak_pss
 
 
 def checker_rss(output: str) -> int:
@@ -226,7 +264,7 @@ def main() -> None:
     log(f"COPY: {copy_seconds:.1f} s; now bvct import")
     backend = BackendCpu(url)
     backend.start()
-    import_seconds, peak_rss, output, import_cpu = time_import(
+    import_seconds, peak_rss, output, import_cpu, peak_pss = time_import(
         path, env, args.batch_size, bulk=args.bulk
     )
     backend_cpu = backend.total()
@@ -248,6 +286,7 @@ def main() -> None:
         "import_plus_checker_peak_rss_mb": round(
             (peak_rss + child_rss if child_rss else peak_rss) / 2**20, 1
         ),
+        "import_plus_checker_peak_pss_mb": round(peak_pss / 2**20, 1),
         "import_cpu_us_per_row": round(import_cpu / args.count * 1e6, 1),
         "backend_cpu_us_per_row": round(backend_cpu / args.count * 1e6, 1),
         "copy_backend_note": "COPY's own CPU is its wall time (one backend, no client work)",
