@@ -153,8 +153,10 @@ class ImportedRow(models.Model):
 
     Looked up by (job, number) only, through the two partial unique keys; no index on the job
     alone, nor a link to the person created (nothing reads it): each key costs the importer an
-    index entry per row of a national file. Deleting a job's rows goes through the same keys
-    (`delete_of`)."""
+    index entry per row of a national file. The keys lead with the number: a batch looks up
+    thousands of numbers of one job at once, and with the job first PostgreSQL may walk every
+    key of the job and filter (it did, with the statistics of a table filling during the load:
+    a cost growing with the file). Deleting a job's rows (`delete_of`) reads the keys whole."""
 
     job = models.ForeignKey(
         ImportJob, on_delete=models.CASCADE, related_name="imported_rows", db_index=False
@@ -166,12 +168,12 @@ class ImportedRow(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["job", "cccd"],
+                fields=["cccd", "job"],
                 condition=~Q(cccd=""),
                 name="intake_row_cccd_once",
             ),
             models.UniqueConstraint(
-                fields=["job", "party_card_number"],
+                fields=["party_card_number", "job"],
                 condition=~Q(party_card_number=""),
                 name="intake_row_card_once",
             ),
