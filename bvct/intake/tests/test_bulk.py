@@ -14,6 +14,7 @@ from bvct.accounts.models import User
 from bvct.intake import bulk, services
 from bvct.intake.models import ImportedRow, ImportJob
 from bvct.intake.tests.factories import many_rows, person_row, report, run_import, write_csv
+from bvct.intake.worker import CheckerProcess
 from bvct.namesearch.models import SearchEntry
 from bvct.people.models import Person
 from conftest import Tree
@@ -172,8 +173,8 @@ def test_rows_checked_in_a_child_process_give_what_the_in_process_checks_give(
     Person.objects.all().delete()
     # when the same sheet is imported with the checks in a child process (from its first row)
     monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 0)
-    monkeypatch.setattr(services.CheckerProcess, "peak_rss_bytes", 0)
+    monkeypatch.setattr(CheckerProcess, "peak_rss_bytes", 0)
     job = run_import(actor=clerk, unit=tree.commune_a1, path=path, batch_size=7)
     # then the outcome is the same, and a child process did check the rows
     assert outcome(job) == in_process
-    assert services.CheckerProcess.peak_rss_bytes > 0
+    assert CheckerProcess.peak_rss_bytes > 0
