@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -275,7 +275,7 @@ def _run_batches(
         parallel = _checker_process(job, match.positions, today)
         if parallel is not None:
             rows.close()  # the child reads the file itself
-            checked_batches: Iterator[CheckedBatch] = parallel.batches()
+            checked_batches: Generator[CheckedBatch] = parallel.batches()
         else:
             checker = RowChecker(match.positions, today=today)
             checked_batches = (
@@ -286,18 +286,21 @@ def _run_batches(
             )
         dropped = False
         created, analyze_at = 0, 1
-        for checked in checked_batches:
-            if is_bulk and not dropped:  # only a run that has rows to write drops them
-                bulk.drop(job)
-                dropped = True
-            created += batch_commit(job=job, checked=checked, units=units, hook=hook).created
-            if created >= analyze_at:
-                _analyze()
-                analyze_at = max(2 * created, ANALYZE_FIRST_AT)
-            reset_queries()  # DEBUG's query log would otherwise keep the last 9,000 statements
-            if on_progress is not None:
-                job.refresh_from_db()
-                on_progress(job)
+        # closed on any exit, so that a checking child is stopped at once
+        with contextlib.closing(checked_batches):
+            for checked in checked_batches:
+                if is_bulk and not dropped:  # only a run that has rows to write drops them
+                    bulk.drop(job)
+                    dropped = True
+                result = batch_commit(job=job, checked=checked, units=units, hook=hook)
+                created += result.created
+                if created >= analyze_at:
+                    _analyze()
+                    analyze_at = max(2 * created, ANALYZE_FIRST_AT)
+                reset_queries()  # DEBUG's query log would otherwise keep the last 9,000 queries
+                if on_progress is not None:
+                    job.refresh_from_db()
+                    on_progress(job)
     _finish(job)
 
 

@@ -23,7 +23,7 @@ import os
 import queue as queues
 import resource
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class CheckerProcess:
             daemon=True,
         )
 
-    def batches(self) -> Iterator[CheckedBatch]:
+    def batches(self) -> Generator[CheckedBatch]:
         """The checked batches, in order; raises the child's FileFormatError."""
         from bvct.intake.readers import FileFormatError  # noqa: PLC0415 (see the docstring)
 
