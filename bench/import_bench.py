@@ -29,6 +29,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,77 @@ def time_copy(url: str, path: Path) -> float:
     return seconds
 
 
-def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float, int, str]:
-    """Seconds, peak RSS in bytes, and the command's output."""
+class BackendCpu(threading.Thread):
+    """CPU seconds of the import's PostgreSQL backend(s): polls pg_stat_activity for the
+    backends of the database other than ours and reads their /proc/PID/stat (the server runs on
+    this machine), keeping the last reading of each. Load-independent, unlike wall time."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.stop = url, threading.Event()
+        self.seconds: dict[int, float] = {}
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self.stop.wait(0.5):
+                pids = connection.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                ).fetchall()
+                for (pid,) in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def total(self) -> float:
+        self.stop.set()
+        self.join()
+        return float(sum(self.seconds.values()))
+
+
+class Pss(threading.Thread):
+    """The largest summed PSS (proportional set size: a page shared by the CLI and its forked
+    checker counts half in each) of the import CLI and its children, polled every second: the
+    physical memory the import holds. Adding the two RSS figures would count the pages the fork
+    shares twice."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.stop, self.peak = pid, threading.Event(), 0
+
+    def run(self) -> None:
+        while not self.stop.wait(1.0):
+            try:
+                children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            except OSError:
+                return
+            total = 0
+            for pid in [str(self.pid), *children]:
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                total += next(
+                    int(line.split()[1]) * 1024
+                    for line in rollup.splitlines()
+                    if line.startswith("Pss:")
+                )
+            self.peak = max(self.peak, total)
+
+    def result(self) -> int:
+        self.stop.set()
+        self.join()
+        return self.peak
+
+
+def time_import(
+    path: Path, env: dict[str, str], batch_size: int, *, bulk: bool = False
+) -> tuple[float, int, str, float, int]:
+    """Seconds, peak RSS in bytes, the command's output, its CPU seconds (with its row-checking
+    child's) and the peak PSS of both in bytes."""
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
         [
@@ -132,19 +202,32 @@ def time_import(path: Path, env: dict[str, str], batch_size: int) -> tuple[float
             "bench.clerk",
             "--batch-size",
             str(batch_size),
+            *(["--bulk"] if bulk else []),
         ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
+    pss = Pss(process.pid)
+    pss.start()
     output = process.stdout.read() if process.stdout else ""
+    peak_pss = pss.result()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.exit(f"bvct import failed ({process.returncode}):\n{output}")
-    return seconds, usage.ru_maxrss * 1024, output
+    cpu = usage.ru_utime + usage.ru_stime  # includes the checker child, which the CLI waited for
+    return seconds, usage.ru_maxrss * 1024, output, cpu, peak_pss
+
+
+def checker_rss(output: str) -> int:
+    """The row-checking child's peak RSS in bytes, as the CLI prints it (0 when none ran)."""
+    for line in output.splitlines():
+        if line.startswith("row-checking process peak RSS:"):
+            return int(float(line.split(":")[1].split()[0]) * 2**20)
+    return 0
 
 
 def counts(url: str) -> dict[str, int]:
@@ -160,6 +243,7 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--bulk", action="store_true", help="run the import with --bulk")
     parser.add_argument(
         "--template",
         help="create the database from this one (already migrated, with the tree and the clerk)",
@@ -178,17 +262,34 @@ def main() -> None:
     log("COPY into an unindexed table")
     copy_seconds = time_copy(url, path)
     log(f"COPY: {copy_seconds:.1f} s; now bvct import")
-    import_seconds, peak_rss, output = time_import(path, env, args.batch_size)
+    backend = BackendCpu(url)
+    backend.start()
+    import_seconds, peak_rss, output, import_cpu, peak_pss = time_import(
+        path, env, args.batch_size, bulk=args.bulk
+    )
+    backend_cpu = backend.total()
+    child_rss = checker_rss(output)
     figures: dict[str, Any] = {
         "rows": args.count,
         "file_bytes": path.stat().st_size,
         "batch_size": args.batch_size,
+        "bulk": args.bulk,
         "copy_seconds": round(copy_seconds, 2),
         "copy_rows_per_s": round(args.count / copy_seconds),
         "import_seconds": round(import_seconds, 2),
         "import_rows_per_s": round(args.count / import_seconds),
         "ratio_import_to_copy": round(copy_seconds / import_seconds, 4),
+        # wait4's ru_maxrss is the larger of the CLI's and its child's peaks; with a checker
+        # child the CLI prints the child's own peak, and the sum is the bound to compare
         "import_peak_rss_mb": round(peak_rss / 2**20, 1),
+        "checker_peak_rss_mb": round(child_rss / 2**20, 1),
+        "import_plus_checker_peak_rss_mb": round(
+            (peak_rss + child_rss if child_rss else peak_rss) / 2**20, 1
+        ),
+        "import_plus_checker_peak_pss_mb": round(peak_pss / 2**20, 1),
+        "import_cpu_us_per_row": round(import_cpu / args.count * 1e6, 1),
+        "backend_cpu_us_per_row": round(backend_cpu / args.count * 1e6, 1),
+        "copy_backend_note": "COPY's own CPU is its wall time (one backend, no client work)",
         "tables": counts(url),
         "loadavg_before": loadavg_before,
         "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],

@@ -1,11 +1,13 @@
-"""Import jobs, the problems they report row by row, and the rows they have written.
+"""Import jobs, the problems they report row by row, and the numbers of the rows they have read.
 
 Crash safety rests on one rule: each batch of rows is written in ONE transaction together with
-the job's progress (`last_committed_row`) and one `ImportedRow` per data row, whose (job, row) is
-unique. A run that dies (even `kill -9`) loses only its uncommitted batch, and the next run starts
-after `last_committed_row`; a second writer of the same batch would break the unique key and roll
-back. `ImportedRow` also remembers each row's CCCD and party card, so a number seen earlier in the
-same file is found with the row that had it, in constant memory.
+the job's progress (`last_committed_row`), after locking the job row and checking that the
+progress is still where this run read it. A run that dies (even `kill -9`) loses only its
+uncommitted batch, and the next run starts after `last_committed_row`; a second writer of the
+same batch finds the progress moved and stops without writing. `ImportedRow` remembers the CCCD
+and party card of each checked row that has one, so a number seen earlier in the same file is
+found with the row that had it, in constant memory (its unique keys also refuse the same number
+twice in one job).
 """
 
 from __future__ import annotations
@@ -57,6 +59,17 @@ class ImportJob(TimeStampedModel):
     file_sha256 = models.CharField(max_length=64)
     file_size = models.BigIntegerField(_("size in bytes"))
     batch_size = models.PositiveIntegerField(_("rows per batch"), default=1000)
+    is_bulk = models.BooleanField(
+        _("bulk load"),
+        default=False,
+        help_text=_(
+            "A large first load: secondary indexes are dropped during the load and rebuilt "
+            "before the job finishes."
+        ),
+    )
+    # what this bulk job dropped and must put back (bvct.intake.bulk):
+    # [{"kind": "index" | "foreign_key", "table": …, "name": …, "definition": …}, …]
+    bulk_dropped = models.JSONField(default=list, blank=True)
     rows_estimated = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
     last_committed_row = models.PositiveIntegerField(
         _("last committed row"),
@@ -136,26 +149,31 @@ class ImportRowError(models.Model):
 
 
 class ImportedRow(models.Model):
-    """A data row whose batch is committed: the per-row idempotency key (job, row)."""
+    """The CCCD and party card number of a checked row of a job (rows with neither have none).
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="imported_rows")
-    row = models.PositiveIntegerField()
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    Looked up by (job, number) only, through the two partial unique keys; no index on the job
+    alone, nor a link to the person created (nothing reads it): each key costs the importer an
+    index entry per row of a national file. The keys lead with the number: a batch looks up
+    thousands of numbers of one job at once, and with the job first PostgreSQL may walk every
+    key of the job and filter (it did, with the statistics of a table filling during the load:
+    a cost growing with the file). Deleting a job's rows (`delete_of`) reads the keys whole."""
+
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="imported_rows", db_index=False
     )
+    row = models.PositiveIntegerField()
     cccd = models.CharField(max_length=12, blank=True)
     party_card_number = models.CharField(max_length=20, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["job", "row"], name="intake_row_once"),
             models.UniqueConstraint(
-                fields=["job", "cccd"],
+                fields=["cccd", "job"],
                 condition=~Q(cccd=""),
                 name="intake_row_cccd_once",
             ),
             models.UniqueConstraint(
-                fields=["job", "party_card_number"],
+                fields=["party_card_number", "job"],
                 condition=~Q(party_card_number=""),
                 name="intake_row_card_once",
             ),
@@ -163,3 +181,10 @@ class ImportedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row}"
+
+    @classmethod
+    def delete_of(cls, job: ImportJob) -> None:
+        """Delete the job's rows, each of the two statements through one of the partial keys
+        (every stored row has a CCCD or a party card number)."""
+        cls.objects.filter(job=job).exclude(cccd="").delete()
+        cls.objects.filter(job=job, cccd="").exclude(party_card_number="").delete()

@@ -90,6 +90,7 @@ def run_import(
     dry_run: bool = False,
     batch_size: int = services.DEFAULT_BATCH_SIZE,
     hook: BatchHook | None = None,
+    is_bulk: bool = False,
 ) -> ImportJob:
     job = services.import_job_create(
         actor=actor,
@@ -98,6 +99,7 @@ def run_import(
         source_path=path,
         is_dry_run=dry_run,
         batch_size=batch_size,
+        is_bulk=is_bulk,
     )
     return services.import_job_run(job_id=job.pk, hook=hook)
 

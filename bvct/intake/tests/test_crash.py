@@ -22,6 +22,7 @@ from bvct.intake.batches import (
 from bvct.intake.columns import HEADERS, match_headers
 from bvct.intake.models import ImportedRow, ImportJob, ImportRowError
 from bvct.intake.readers import SheetRow
+from bvct.intake.rows import RowChecker
 from bvct.intake.tests.factories import make_job, many_rows, person_row, report, write_csv
 from bvct.people.models import Person
 from conftest import Tree
@@ -127,7 +128,7 @@ def test_a_second_run_cannot_commit_a_batch_already_committed(
     units = UnitResolver(actor=clerk, default_unit=tree.commune_a1)
     positions = match_headers(list(HEADERS)).positions
     today = dt.date(2026, 1, 1)
-    checked = batch_check(stale, positions=positions, today=today)
+    checked = batch_check(stale, checker=RowChecker(positions, today=today))
     batch_commit(job=job, checked=checked, units=units)
     before = (Person.objects.count(), ImportedRow.objects.count(), AuditEvent.objects.count())
     # when another run, which read the job before that commit, commits the same batch
@@ -138,16 +139,20 @@ def test_a_second_run_cannot_commit_a_batch_already_committed(
     assert before == after == (2, 2, 2)
 
 
-def test_the_database_refuses_a_row_of_a_job_twice(tree: Tree, clerk: User) -> None:
-    # given the key of row 2 of a job
+def test_the_database_refuses_a_number_twice_in_a_job(tree: Tree, clerk: User) -> None:
+    # given the CCCD and party card of row 2 of a job
     job = make_job(org_unit=tree.commune_a1, created_by=clerk)
-    ImportedRow.objects.create(job=job, row=2, cccd="001090012345")
-    # when the same row, or the same CCCD on another row, is recorded again: refused
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ImportedRow.objects.create(job=job, row=2)
+    ImportedRow.objects.create(job=job, row=2, cccd="001090012345", party_card_number="123")
+    # when the same CCCD or party card is recorded again on another row: refused
     with pytest.raises(IntegrityError), transaction.atomic():
         ImportedRow.objects.create(job=job, row=3, cccd="001090012345")
-    # then only the first key exists; another job may hold the same row and CCCD
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedRow.objects.create(job=job, row=3, party_card_number="123")
+    # then only the first key exists; another job may hold the same numbers
     other = make_job(org_unit=tree.commune_a1, created_by=clerk)
-    ImportedRow.objects.create(job=other, row=2, cccd="001090012345")
+    ImportedRow.objects.create(job=other, row=2, cccd="001090012345", party_card_number="123")
     assert ImportedRow.objects.count() == 2
+    # and deleting a job's rows leaves the other job's
+    ImportedRow.objects.create(job=job, row=4, party_card_number="456")
+    ImportedRow.delete_of(job)
+    assert list(ImportedRow.objects.values_list("job_id", flat=True)) == [other.pk]

@@ -1,5 +1,5 @@
 # ruff: noqa: N999 (the module name is the command: `bvct import`)
-"""`bvct import people FILE [--dry-run] [--unit CODE] [--as USERNAME] [--report OUT.xlsx]`
+"""`bvct import people FILE [--dry-run] [--bulk] [--unit CODE] [--as USERNAME] [--report OUT.xlsx]`
 
 Imports people from a CSV or XLSX file with the template's headers, as the named user (whose
 jurisdiction and roles apply). Run it again after a crash (even `kill -9`): it continues the
@@ -23,6 +23,7 @@ from bvct.intake import services
 from bvct.intake.batches import BatchHook
 from bvct.intake.models import ImportJob
 from bvct.intake.reports import write_problem_report
+from bvct.intake.worker import CheckerProcess
 from bvct.orgs.models import OrgUnit
 
 SHOWN_PROBLEMS = 20
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="importing user")
         parser.add_argument("--report", type=Path, help="write the problem report (XLSX) here")
         parser.add_argument("--batch-size", type=int, default=services.DEFAULT_BATCH_SIZE)
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="large first load (PostgreSQL): drop the secondary indexes of the people and "
+            "search tables during the load, rebuild them before the job ends",
+        )
         # tests only: stop inside batch K (after its writes, before its commit) until killed
         parser.add_argument("--pause-in-batch", type=int, help=argparse.SUPPRESS)
         parser.add_argument("--pause-file", type=Path, help=argparse.SUPPRESS)
@@ -53,10 +60,16 @@ class Command(BaseCommand):
         unit = self._unit(options["unit"], actor)
         job = self._job(actor, source, unit, options)
         started = time.monotonic()
-        job = services.import_job_run(
-            job_id=job.pk, hook=self._hook(options), on_progress=self._progress
-        )
+        try:
+            job = services.import_job_run(
+                job_id=job.pk, hook=self._hook(options), on_progress=self._progress
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         self._summary(job, time.monotonic() - started)
+        if CheckerProcess.peak_rss_bytes:
+            peak = CheckerProcess.peak_rss_bytes / 2**20
+            self.stdout.write(f"row-checking process peak RSS: {peak:.1f} MB")
         if options["report"]:
             with options["report"].open("wb") as out:
                 write_problem_report(job, out)
@@ -99,6 +112,7 @@ class Command(BaseCommand):
                 source_path=source,
                 is_dry_run=dry_run,
                 batch_size=options["batch_size"],
+                is_bulk=options["bulk"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
