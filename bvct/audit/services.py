@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -175,6 +176,7 @@ _V2_COLUMNS = (
 )
 
 
+@functools.cache  # the statement is the same for every append of the process
 def _insert_v2_sql() -> str:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     names = ", ".join(name for name, _type in _V2_COLUMNS)
